@@ -1,0 +1,575 @@
+// Ports of the semantic tests of Go's runtime/map_test.go (Go 1.19), one
+// TEST per Go test function, named after it.  Go's assertions are kept; where
+// Go reads runtime internals (MapBucketsCount, MapTombstoneCheck), gomap's
+// stats() and read-only bucket visitor stand in.
+#include <gomap/gomap.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace {
+
+const double nan_v = std::numeric_limits<double>::quiet_NaN();
+const double negzero = std::copysign(0.0, -1.0);
+constexpr double hash_load = 6.5;  // runtime.HashLoad
+
+// TestNegativeZero
+TEST(GoMap, NegativeZero) {
+  auto m = gomap::make<double, bool>(0);
+  m[+0.0] = true;
+  m[negzero] = true;  // should overwrite +0 entry
+  EXPECT_EQ(m.size(), 1u) << "length wrong";
+  for (auto&& [k, v] : m) EXPECT_TRUE(std::signbit(k)) << "wrong sign";
+
+  m = gomap::make<double, bool>(0);
+  m[negzero] = true;
+  m[+0.0] = true;  // should overwrite -0.0 entry
+  EXPECT_EQ(m.size(), 1u) << "length wrong";
+  for (auto&& [k, v] : m) EXPECT_FALSE(std::signbit(k)) << "wrong sign";
+}
+
+// TestMapNanGrowIterator
+TEST(GoMap, NanGrowIterator) {
+  auto m = gomap::make<double, int>();
+  constexpr int n_buckets = 16;
+  // To fill nBuckets buckets takes LOAD * nBuckets keys.
+  const int n_keys = static_cast<int>(n_buckets * hash_load);
+  // Get map to full point with nan keys.
+  for (int i = 0; i < n_keys; i++) m[nan_v] = i;
+  // Trigger grow
+  m[1.0] = 1;
+  m.erase(1.0);
+  // Run iterator
+  std::set<int> found;
+  for (auto&& [k, v] : m) {
+    if (v != -1) {
+      ASSERT_FALSE(found.count(v)) << "repeat of value " << v;
+      found.insert(v);
+    }
+    if (found.size() == static_cast<std::size_t>(n_keys / 2)) {
+      // Halfway through iteration, finish grow.
+      for (int i = 0; i < n_buckets; i++) m.erase(1.0);
+    }
+  }
+  EXPECT_EQ(found.size(), static_cast<std::size_t>(n_keys)) << "missing value";
+}
+
+// TestNan ("nan assignment")
+TEST(GoMap, Nan) {
+  auto m = gomap::make<double, int>(0);
+  m[nan_v] = 1;
+  m[nan_v] = 2;
+  m[nan_v] = 4;
+  EXPECT_EQ(m.size(), 3u) << "length wrong";
+  int s = 0;
+  for (auto&& [k, v] : m) {
+    EXPECT_NE(k, k) << "nan disappeared";
+    EXPECT_EQ(v & (v - 1), 0) << "value wrong";
+    s |= v;
+  }
+  EXPECT_EQ(s, 7) << "values wrong";
+  // make sure nan keys are not found
+  EXPECT_FALSE(m.contains(nan_v));
+  EXPECT_FALSE(m.lookup(nan_v).second);
+}
+
+// TestMapOperatorAssignment
+TEST(GoMap, OperatorAssignment) {
+  auto m = gomap::make<int, int>();
+  m[0] = 12345;
+  m[0] += 67890;
+  m[0] /= 123;
+  m[0] %= 456;
+  constexpr int want = (12345 + 67890) / 123 % 456;
+  EXPECT_EQ(m.get(0), want);
+}
+
+// TestMapOperatorAssignmentString (Go's append-assignment, for strings)
+TEST(GoMap, OperatorAssignmentString) {
+  auto m = gomap::make<int, std::string>();
+  m[0] = "12345";
+  m[0] += "67890";
+  m[0] += "123";
+  EXPECT_EQ(m.get(0), "1234567890123");
+}
+
+// TestMapOperatorAssignment on NaN keys: each op on a NaN key is a new entry.
+TEST(GoMap, NanOperatorAssignment) {
+  auto m = gomap::make<double, int>();
+  m[nan_v] += 1;
+  m[nan_v] += 2;
+  m[nan_v]++;
+  EXPECT_EQ(m.size(), 3u);
+  int sum = 0;
+  for (auto&& [k, v] : m) sum += v;
+  EXPECT_EQ(sum, 4);
+}
+
+// TestGrowWithNaN
+TEST(GoMap, GrowWithNaN) {
+  auto m = gomap::make<double, int>(4);
+  // Use both assignment and assignment operations as they may behave
+  // differently.
+  m[nan_v] = 1;
+  m[nan_v] = 2;
+  m[nan_v] += 4;
+  int cnt = 0, s = 0;
+  bool growflag = true;
+  for (auto&& [k, v] : m) {
+    const double kk = k;
+    const int vv = v;
+    if (growflag) {
+      // force a hashtable resize
+      for (int i = 0; i < 50; i++) m[static_cast<double>(i)] = i;
+      for (int i = 50; i < 100; i++) m[static_cast<double>(i)] += i;
+      growflag = false;
+    }
+    if (kk != kk) {
+      cnt++;
+      s |= vv;
+    }
+  }
+  EXPECT_EQ(cnt, 3) << "NaN keys lost during grow";
+  EXPECT_EQ(s, 7) << "NaN values lost during grow";
+}
+
+// TestGrowWithNegativeZero
+TEST(GoMap, GrowWithNegativeZero) {
+  using FloatInt = std::pair<double, int>;
+  auto m = gomap::make<FloatInt, int>(4);
+  m[FloatInt{0.0, 0}] = 1;
+  m[FloatInt{0.0, 1}] += 2;
+  m[FloatInt{0.0, 2}] += 4;
+  m[FloatInt{0.0, 3}] = 8;
+  bool growflag = true;
+  int s = 0, cnt = 0, negcnt = 0;
+  // The first iteration should return the +0 key.  The subsequent
+  // iterations should return the -0 key.
+  for (auto&& [k, v] : m) {
+    if (v == 0) continue;  // ignore entries added to grow table
+    cnt++;
+    if (std::signbit(k.first)) {
+      EXPECT_NE(v & 16, 0) << "key/value not updated together 1";
+      negcnt++;
+      s |= v & 15;
+    } else {
+      EXPECT_EQ(v & 16, 0) << "key/value not updated together 2";
+      s |= v;
+    }
+    if (growflag) {
+      // force a hashtable resize
+      for (int i = 0; i < 100; i++) m[FloatInt{3.0, i}] = 0;
+      // then change all the entries to negative zero
+      m[FloatInt{negzero, 0}] = 1 | 16;
+      m[FloatInt{negzero, 1}] = 2 | 16;
+      m[FloatInt{negzero, 2}] = 4 | 16;
+      m[FloatInt{negzero, 3}] = 8 | 16;
+      growflag = false;
+    }
+  }
+  EXPECT_EQ(s, 15) << "entry missing";
+  EXPECT_EQ(cnt, 4) << "wrong number of entries returned by iterator";
+  EXPECT_EQ(negcnt, 3) << "update to negzero missed by iteration";
+}
+
+// TestIterGrowAndDelete
+TEST(GoMap, IterGrowAndDelete) {
+  auto m = gomap::make<int, int>(4);
+  for (int i = 0; i < 100; i++) m[i] = i;
+  bool growflag = true;
+  for (auto&& [k, v] : m) {
+    const int key = k;
+    if (growflag) {
+      // grow the table
+      for (int i = 100; i < 1000; i++) m[i] = i;
+      // delete all odd keys
+      for (int i = 1; i < 1000; i += 2) m.erase(i);
+      growflag = false;
+    } else {
+      EXPECT_EQ(key & 1, 0) << "odd value returned";
+    }
+  }
+}
+
+// TestIterGrowWithGC: make sure an iterator keeps working through a grow
+// (Go forces a GC mid-loop; here the old arrays must stay alive by refcount).
+TEST(GoMap, IterGrowWithGC) {
+  auto m = gomap::make<int, int>(4);
+  for (int i = 0; i < 8; i++) m[i] = i;
+  for (int i = 8; i < 16; i++) m[i] += i;
+  bool growflag = true;
+  int bitmask = 0;
+  for (auto&& [k, v] : m) {
+    if (k < 16) bitmask |= 1 << k;
+    if (growflag) {
+      // grow the table
+      for (int i = 100; i < 1000; i++) m[i] = i;
+      growflag = false;
+    }
+  }
+  EXPECT_EQ(bitmask, (1 << 16) - 1) << "missing key";
+}
+
+// TestBigItems
+TEST(GoMap, BigItems) {
+  using Big = std::array<std::string, 256>;
+  Big key;
+  key.fill("foo");
+  auto m = gomap::make<Big, Big>(4);
+  for (int i = 0; i < 100; i++) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "string%02d", i);
+    key[37] = buf;
+    m[key] = key;
+  }
+  std::vector<std::string> keys, values;
+  for (auto&& [k, v] : m) {
+    keys.push_back(k[37]);
+    values.push_back(v[37]);
+  }
+  std::sort(keys.begin(), keys.end());
+  std::sort(values.begin(), values.end());
+  ASSERT_EQ(keys.size(), 100u);
+  for (int i = 0; i < 100; i++) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "string%02d", i);
+    EXPECT_EQ(keys[i], buf) << "missing key";
+    EXPECT_EQ(values[i], buf) << "missing value";
+  }
+}
+
+// TestMapHugeZero (a value type far above 128 bytes, read as zero)
+TEST(GoMap, HugeZero) {
+  using Huge = std::array<std::uint8_t, 4096>;
+  auto m = gomap::make<int, Huge>();
+  Huge z = m.get(0);
+  EXPECT_TRUE(std::all_of(z.begin(), z.end(), [](std::uint8_t b) { return b == 0; }));
+  auto [v, ok] = m.lookup(0);
+  EXPECT_FALSE(ok);
+  EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](std::uint8_t b) { return b == 0; }));
+}
+
+struct EmptyT {
+  bool operator==(const EmptyT&) const = default;
+};
+struct EmptyU {};
+std::uint64_t gomap_hash(const EmptyT&, std::uint64_t seed) { return seed; }
+
+// TestEmptyKeyAndValue
+TEST(GoMap, EmptyKeyAndValue) {
+  auto a = gomap::make<EmptyT, EmptyU>();
+  a[EmptyT{}] = EmptyU{};
+  a[EmptyT{}] = EmptyU{};
+  EXPECT_EQ(a.size(), 1u) << "empty key returned wrong length";
+  auto b = gomap::make<int, EmptyU>();
+  for (int i = 0; i < 1000; i++) b[i] = EmptyU{};
+  EXPECT_EQ(b.size(), 1000u);
+  EXPECT_TRUE(b.contains(999));
+}
+
+void test_map_lookups(const gomap::Map<std::string, std::string>& m) {
+  for (auto&& [k, v] : m) EXPECT_EQ(m.get(k), v) << "m[" << k << "]";
+}
+
+// TestSingleBucketMapStringKeys_DupLen: a map with a single bucket, with
+// same-lengthed short keys ("quick keys") as well as long keys.
+TEST(GoMap, SingleBucketMapStringKeys_DupLen) {
+  gomap::Map<std::string, std::string> m{
+      {"x", "x1val"},
+      {"xx", "x2val"},
+      {"foo", "fooval"},
+      {"bar", "barval"},  // same key length as "foo"
+      {"xxxx", "x4val"},
+      {std::string(128, 'x'), "longval1"},
+      {std::string(128, 'y'), "longval2"},
+  };
+  EXPECT_EQ(m.stats().B, 0);
+  test_map_lookups(m);
+}
+
+// TestSingleBucketMapStringKeys_NoDupLen
+TEST(GoMap, SingleBucketMapStringKeys_NoDupLen) {
+  gomap::Map<std::string, std::string> m{
+      {"a", "a1val"},      {"bb", "b2val"},    {"ccc", "c3val"},
+      {"dddd", "d4val"},   {"eeeee", "e5val"}, {std::string(128, 'x'), "longval"},
+  };
+  EXPECT_EQ(m.stats().B, 0);
+  test_map_lookups(m);
+}
+
+// TestMapIterOrder: iterating the same map produces at least two orders.
+TEST(GoMap, IterOrder) {
+  for (int n : {3, 7, 9, 15}) {
+    for (int i = 0; i < 1000; i++) {
+      // Make m be {0: true, 1: true, ..., n-1: true}.
+      auto m = gomap::make<int, bool>();
+      for (int j = 0; j < n; j++) m[j] = true;
+      auto ord = [&] {
+        std::vector<int> s;
+        for (auto&& [k, v] : m) s.push_back(k);
+        return s;
+      };
+      const auto first = ord();
+      bool ok = false;
+      for (int t = 0; t < 100; t++) {
+        if (first != ord()) {
+          ok = true;
+          break;
+        }
+      }
+      ASSERT_TRUE(ok) << "Map with n=" << n << " elements had consistent iteration order";
+    }
+  }
+}
+
+// TestMapSparseIterOrder (Go issue 8410)
+TEST(GoMap, SparseIterOrder) {
+  for (int round = 0; round < 10; round++) {
+    auto m = gomap::make<int, bool>();
+    // Add 1000 items, remove 980.
+    for (int i = 0; i < 1000; i++) m[i] = true;
+    for (int i = 20; i < 1000; i++) m.erase(i);
+    std::vector<int> first;
+    for (auto&& [k, v] : m) first.push_back(k);
+    // 800 chances to get a different iteration order.
+    bool changed = false;
+    for (int n = 0; n < 800 && !changed; n++) {
+      std::size_t idx = 0;
+      for (auto&& [k, v] : m) {
+        if (k != first[idx]) {
+          changed = true;
+          break;
+        }
+        idx++;
+      }
+    }
+    ASSERT_TRUE(changed) << "constant iteration order on round " << round;
+  }
+}
+
+// TestMapStringBytesLookup (allocation-free lookups are in alloc_test.cpp)
+TEST(GoMap, StringBytesLookup) {
+  gomap::Map<std::string, int> m{
+      {"1000000000000000000000000000000000000000000000000", 1},
+      {"2000000000000000000000000000000000000000000000000", 2},
+  };
+  std::string buf = "1000000000000000000000000000000000000000000000000";
+  EXPECT_EQ(m.get(std::string_view(buf)), 1);
+  buf[0] = '2';
+  EXPECT_EQ(m.get(std::string_view(buf)), 2);
+  auto [y, ok] = m.lookup(std::string_view(buf));
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(y, 2);
+}
+
+// TestMapLargeKeyNoPointer: keys above 128 bytes live indirectly.
+TEST(GoMap, LargeKeyNoPointer) {
+  constexpr int I = 1000, N = 64;
+  using T = std::array<std::int64_t, N>;
+  auto m = gomap::make<T, int>();
+  for (int i = 0; i < I; i++) {
+    T v;
+    for (int j = 0; j < N; j++) v[j] = i + j;
+    m[v] = i;
+  }
+  for (int i = 0; i < I; i++) {
+    T v;
+    for (int j = 0; j < N; j++) v[j] = i + j;
+    ASSERT_EQ(m.get(v), i) << "corrupted map";
+  }
+}
+
+// TestMapLargeValNoPointer
+TEST(GoMap, LargeValNoPointer) {
+  constexpr int I = 1000, N = 64;
+  using T = std::array<std::int64_t, N>;
+  auto m = gomap::make<int, T>();
+  for (int i = 0; i < I; i++) {
+    T v;
+    for (int j = 0; j < N; j++) v[j] = i + j;
+    m[i] = v;
+  }
+  for (int i = 0; i < I; i++) {
+    T v;
+    for (int j = 0; j < N; j++) v[j] = i + j;
+    T v1 = m.get(i);
+    ASSERT_EQ(v, v1) << "corrupted map";
+  }
+}
+
+// TestIgnoreBogusMapHint
+TEST(GoMap, IgnoreBogusMapHint) {
+  for (std::int64_t hint : {std::int64_t{-1}, std::int64_t{-1} << 62, std::int64_t{1} << 62,
+                            std::numeric_limits<std::int64_t>::max()}) {
+    auto m = gomap::make<int, int>(hint);
+    EXPECT_EQ(m.stats().B, 0) << hint;
+    m[1] = 1;
+    EXPECT_EQ(m.get(1), 1);
+  }
+}
+
+// TestMapBuckets: the number of buckets for a given hint and size.
+struct BucketCase {
+  int n;       // number of map elements
+  int escape;  // number of expected buckets
+};
+constexpr BucketCase map_bucket_tests[] = {
+    {-(1 << 30), 1}, {-1, 1}, {0, 1}, {1, 1}, {8, 1}, {9, 2}, {13, 2}, {14, 4}, {26, 4},
+};
+
+TEST(GoMap, MapBuckets) {
+  // nohint: make(map[int]int) then insert n
+  for (const auto& tt : map_bucket_tests) {
+    auto m = gomap::make<int, int>();
+    for (int i = 0; i < tt.n; i++) m[i] = i;
+    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "nohint n=" << tt.n;
+  }
+  // makemap: make(map[int]int, n) then insert n
+  for (const auto& tt : map_bucket_tests) {
+    auto m = gomap::make<int, int>(tt.n);
+    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "hint n=" << tt.n;
+    for (int i = 0; i < tt.n; i++) m[i] = i;
+    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "makemap n=" << tt.n;
+  }
+  // makemap64
+  for (const auto& tt : map_bucket_tests) {
+    auto m = gomap::make<int, int>(static_cast<std::int64_t>(tt.n));
+    for (int i = 0; i < tt.n; i++) m[i] = i;
+    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "makemap64 n=" << tt.n;
+  }
+}
+
+// Beyond Go's table: B for large hints follows overLoadFactor exactly.
+TEST(GoMap, HintToB) {
+  auto b_for = [](std::int64_t hint) { return static_cast<int>(gomap::make<int, int>(hint).stats().B); };
+  EXPECT_EQ(b_for(8), 0);
+  EXPECT_EQ(b_for(9), 1);
+  EXPECT_EQ(b_for(13), 1);
+  EXPECT_EQ(b_for(14), 2);
+  EXPECT_EQ(b_for(52), 3);  // 6.5 * 8 = 52 fit in 8 buckets
+  EXPECT_EQ(b_for(53), 4);
+  EXPECT_EQ(b_for(1 << 20), 18);
+}
+
+// TestIncrementAfterDeleteValueInt / Int32 / Int64 / KeyStringValueInt /
+// KeyValueString / BulkClear
+template <class V>
+void increment_after_delete() {
+  constexpr int key1 = 12, key2 = 13;
+  auto m = gomap::make<int, V>();
+  m[key1] = 99;
+  m.erase(key1);
+  m[key2]++;
+  EXPECT_EQ(m.get(key2), V{1}) << "incremented 0 to " << m.get(key2);
+}
+TEST(GoMap, IncrementAfterDeleteValueInt) { increment_after_delete<int>(); }
+TEST(GoMap, IncrementAfterDeleteValueInt32) { increment_after_delete<std::int32_t>(); }
+TEST(GoMap, IncrementAfterDeleteValueInt64) { increment_after_delete<std::int64_t>(); }
+
+TEST(GoMap, IncrementAfterDeleteKeyStringValueInt) {
+  const std::string key1 = "aaa", key2 = "bbb";
+  auto m = gomap::make<std::string, int>();
+  m[key1] = 99;
+  m.erase(key1);
+  m[key2] += 1;
+  EXPECT_EQ(m.get(key2), 1);
+}
+
+TEST(GoMap, IncrementAfterDeleteKeyValueString) {
+  const std::string key1 = "aaa", key2 = "bbb";
+  auto m = gomap::make<std::string, std::string>();
+  m[key1] = "99";
+  m.erase(key1);
+  m[key2] += "1";
+  EXPECT_EQ(m.get(key2), "1");
+}
+
+TEST(GoMap, IncrementAfterBulkClearKeyStringValueInt) {
+  const std::string key1 = "", key2 = "x";
+  auto m = gomap::make<std::string, int>();
+  m[key1] = 99;
+  for (auto&& [k, v] : m) m.erase(k);
+  m[key2]++;
+  EXPECT_EQ(m.get(key1), 0);
+  EXPECT_EQ(m.get(key2), 1);
+}
+
+// MapTombstoneCheck (export_test.go): in each chain, filled and emptyOne
+// cells, followed only by emptyRest cells; the last non-emptyRest cell is
+// never emptyOne.
+template <class M>
+void map_tombstone_check(const M& m) {
+  std::vector<std::vector<std::uint8_t>> chains;  // current array, by bucket
+  m.visit_buckets([&](const gomap::BucketView& b) {
+    if (b.old) return;
+    if (b.chain_pos == 0) chains.emplace_back();
+    chains.back().insert(chains.back().end(), b.tophash, b.tophash + 8);
+  });
+  for (const auto& c : chains) {
+    std::size_t n = 0;
+    for (auto t : c)
+      if (t != gomap::runtime::empty_rest) n++;
+    for (std::size_t k = 0; k < c.size(); k++) {
+      if (k < n) {
+        ASSERT_NE(c[k], gomap::runtime::empty_rest) << "early emptyRest";
+      } else {
+        ASSERT_EQ(c[k], gomap::runtime::empty_rest) << "late non-emptyRest";
+      }
+      if (n > 0 && k == n - 1) {
+        ASSERT_NE(c[k], gomap::runtime::empty_one) << "last non-emptyRest entry is emptyOne";
+      }
+    }
+  }
+}
+
+// TestMapTombstones
+TEST(GoMap, Tombstones) {
+  auto m = gomap::make<int, int>();
+  constexpr int N = 10000;
+  // Fill a map.
+  for (int i = 0; i < N; i++) m[i] = i;
+  map_tombstone_check(m);
+  // Delete half of the entries.
+  for (int i = 0; i < N; i += 2) m.erase(i);
+  map_tombstone_check(m);
+  // Add new entries to fill in holes.
+  for (int i = N; i < 3 * N / 2; i++) m[i] = i;
+  map_tombstone_check(m);
+  // Delete everything.
+  for (int i = 0; i < 3 * N / 2; i++) m.erase(i);
+  map_tombstone_check(m);
+  EXPECT_EQ(m.size(), 0u);
+}
+
+// Same-size growth: delete/insert churn without net growth piles up
+// overflow buckets until tooManyOverflowBuckets triggers a lateral grow.
+TEST(GoMap, SameSizeGrowFromChurn) {
+  auto m = gomap::make<std::uint64_t, std::uint64_t>();
+  for (std::uint64_t i = 0; i < 100; i++) m[i] = i;
+  const auto b0 = m.stats().B;
+  bool saw_same_size = false;
+  std::uint64_t next = 100;
+  for (int round = 0; round < 200000 && !saw_same_size; round++) {
+    m.erase(next - 100);
+    m[next] = next;
+    next++;
+    auto s = m.stats();
+    if (s.growing && s.same_size_grow) saw_same_size = true;
+  }
+  EXPECT_TRUE(saw_same_size);
+  EXPECT_EQ(m.stats().B, b0);
+  EXPECT_EQ(m.size(), 100u);
+  for (std::uint64_t k = next - 100; k < next; k++) ASSERT_EQ(m.get(k), k);
+  EXPECT_EQ(gomap::runtime::map_access::check_invariants(m), "");
+}
+
+}  // namespace

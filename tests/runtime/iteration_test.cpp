@@ -1,0 +1,292 @@
+// Iteration with mutation, checked against Go's specification:
+//   "If a map entry that has not yet been reached is removed during
+//    iteration, the corresponding iteration value will not be produced.  If
+//    a map entry is created during iteration, that entry may be produced
+//    during the iteration or may be skipped."
+// plus: no entry is produced twice; an entry present throughout the loop is
+// produced exactly once; an entry produced after the body assigned to it
+// shows the assigned value; after clear() nothing more is produced.  And
+// object lifetimes: every constructed K and V is destroyed exactly once, no
+// moved-from or freed memory is read (ASan/UBSan run this file too).
+#include <gomap/gomap.hpp>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace {
+
+using gomap::runtime::map_access;
+
+// A counted, non-trivial type (heap storage so ASan sees misuse).
+struct Counted {
+  static inline long live = 0;
+  std::unique_ptr<std::uint64_t> v;
+  Counted() : v(std::make_unique<std::uint64_t>(0)) { ++live; }
+  explicit Counted(std::uint64_t x) : v(std::make_unique<std::uint64_t>(x)) { ++live; }
+  Counted(const Counted& o) : v(std::make_unique<std::uint64_t>(*o.v)) { ++live; }
+  Counted(Counted&& o) noexcept : v(std::move(o.v)) { ++live; }
+  Counted& operator=(const Counted& o) {
+    *v = *o.v;
+    return *this;
+  }
+  Counted& operator=(Counted&& o) noexcept {
+    v = std::move(o.v);
+    return *this;
+  }
+  ~Counted() { --live; }
+  std::uint64_t get() const { return *v; }  // reads moved-from? -> null deref, caught
+  bool operator==(const Counted& o) const { return get() == o.get(); }
+};
+std::uint64_t gomap_hash(const Counted& c, std::uint64_t seed) {
+  return gomap::hash<std::uint64_t>{}(c.get(), seed);
+}
+
+std::uint64_t key_id(std::uint64_t k) { return k; }
+std::uint64_t key_id(const std::string& k) { return std::stoull(k.substr(3)); }
+std::uint64_t key_id(const Counted& k) { return k.get(); }
+
+// One randomized loop: iterate m while mutating it at random, checking
+// Go's rules against a model.
+template <class Key, class MakeKey>
+void random_loop(std::mt19937_64& rng, std::size_t initial, MakeKey make_key, bool allow_clear) {
+  auto m = gomap::make<Key, Counted>();
+  std::unordered_map<std::uint64_t, std::uint64_t> model;  // key id -> value
+  std::uint64_t next_id = 0;
+  for (std::size_t i = 0; i < initial; i++) {
+    m.set(make_key(next_id), Counted(next_id));
+    model[next_id] = next_id;
+    next_id++;
+  }
+  const auto start = model;
+  std::unordered_set<std::uint64_t> produced, touched;  // touched: deleted or inserted during loop
+  bool cleared = false;
+  std::uniform_int_distribution<int> op(0, 99);
+  for (auto&& [k, v] : m) {
+    const std::uint64_t id = key_id(k);
+    ASSERT_FALSE(cleared) << "entry produced after clear()";
+    ASSERT_TRUE(produced.insert(id).second) << "entry produced twice: " << id;
+    ASSERT_TRUE(model.count(id)) << "produced an entry that is not in the map: " << id;
+    ASSERT_EQ(v.get(), model[id]) << "stale value for " << id;
+    for (int n = 0; n < 3; n++) {
+      const int o = op(rng);
+      if (o < 25 && !model.empty()) {  // delete a random key (maybe the current one)
+        auto it = model.begin();
+        std::advance(it, static_cast<long>(rng() % model.size()));
+        const std::uint64_t d = it->first;
+        m.erase(make_key(d));
+        model.erase(d);
+        touched.insert(d);
+      } else if (o < 60) {  // insert new keys: pushes the map through growth
+        m.set(make_key(next_id), Counted(next_id));
+        model[next_id] = next_id;
+        touched.insert(next_id);
+        next_id++;
+      } else if (o < 80 && !model.empty()) {  // assign to an existing key
+        auto it = model.begin();
+        std::advance(it, static_cast<long>(rng() % model.size()));
+        it->second += 1000000;
+        m.set(make_key(it->first), Counted(it->second));
+      } else if (o == 99 && allow_clear && rng() % 8 == 0) {
+        m.clear();
+        model.clear();
+        cleared = true;
+        break;
+      }
+    }
+    if (cleared) continue;
+    ASSERT_EQ(m.size(), model.size());
+  }
+  if (!cleared) {
+    for (const auto& [id, v] : start) {
+      if (touched.count(id)) continue;
+      ASSERT_TRUE(produced.count(id)) << "present-throughout entry not produced: " << id;
+    }
+  }
+  ASSERT_EQ(map_access::check_invariants(m), "");
+}
+
+TEST(Iteration, RandomMutationUint64) {
+  std::mt19937_64 rng(1);
+  for (int round = 0; round < 300; round++)
+    random_loop<std::uint64_t>(rng, rng() % 300, [](std::uint64_t id) { return id; }, true);
+}
+
+TEST(Iteration, RandomMutationString) {
+  std::mt19937_64 rng(2);
+  for (int round = 0; round < 200; round++)
+    random_loop<std::string>(rng, rng() % 200,
+                             [](std::uint64_t id) { return "key" + std::to_string(id); }, true);
+  EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(Iteration, RandomMutationCountedKeys) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 200; round++)
+    random_loop<Counted>(rng, rng() % 200, [](std::uint64_t id) { return Counted(id); }, true);
+  EXPECT_EQ(Counted::live, 0) << "constructions and destructions do not balance";
+}
+
+TEST(Iteration, DeleteCurrentAndNotYetReached) {
+  auto m = gomap::make<int, int>();
+  for (int i = 0; i < 1000; i++) m[i] = i;
+  std::set<int> seen, deleted;
+  for (auto&& [k, v] : m) {
+    const int key = k;
+    ASSERT_FALSE(deleted.count(key)) << "deleted entry produced";
+    seen.insert(key);
+    m.erase(key);  // the current one
+    const int other = (key * 7919) % 1000;
+    if (!seen.count(other)) {
+      m.erase(other);
+      deleted.insert(other);
+    }
+  }
+  EXPECT_EQ(m.size(), 0u);
+  EXPECT_EQ(seen.size() + deleted.size(), 1000u);
+}
+
+TEST(Iteration, AssignedValueIsProduced) {
+  auto m = gomap::make<int, int>();
+  for (int i = 0; i < 500; i++) m[i] = 0;
+  for (auto&& [k, v] : m) {
+    if (k < 500) {
+      EXPECT_TRUE(v == 0 || v == 1);
+    }
+    // assign to every entry not produced yet; they must show 1 later
+    for (int j = 0; j < 500; j++)
+      if (m.get(j) == 0 && j != k) m[j] = 1;
+    for (int j = 500; j < 520; j++) m[j + static_cast<int>(m.size()) * 1000] = 7;  // growth
+  }
+}
+
+TEST(Iteration, ClearEndsLoopAndRemovesNaN) {
+  auto m = gomap::make<double, int>();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int i = 0; i < 100; i++) m[i] = i;
+  for (int i = 0; i < 10; i++) m[nan] = i;
+  EXPECT_EQ(m.size(), 110u);
+  int produced = 0;
+  for (auto&& e : m) {
+    (void)e;
+    produced++;
+    m.clear();
+  }
+  EXPECT_EQ(produced, 1);
+  EXPECT_EQ(m.size(), 0u);
+  m[1.0] = 1;
+  int n = 0;
+  for (auto&& e : m) n += (e.second == 1);
+  EXPECT_EQ(n, 1);
+}
+
+TEST(Iteration, IteratorOutlivesEveryHandle) {
+  auto m = std::make_unique<gomap::Map<std::string, std::string>>(
+      gomap::make<std::string, std::string>());
+  for (int i = 0; i < 300; i++) m->set(std::to_string(i), std::string(40, 'v'));
+  auto it = m->begin();
+  m.reset();  // the last handle is gone
+  int n = 0;
+  for (; it != std::default_sentinel; ++it) {
+    EXPECT_EQ((*it).second.size(), 40u);
+    n++;
+  }
+  EXPECT_EQ(n, 300);
+}
+
+TEST(Iteration, IteratorSurvivesGrowthAndMapDeath) {
+  std::set<int> seen;
+  {
+    auto m = gomap::make<int, std::string>();
+    for (int i = 0; i < 100; i++) m[i] = std::to_string(i);
+    auto it = m.begin();
+    // The current element's references are valid until the map is mutated
+    // (as for any C++ container); read it now, then mutate.
+    const int first = (*it).first;
+    seen.insert(first);
+    for (int i = 100; i < 5000; i++) m[i] = std::to_string(i);  // several growths
+    for (int i = 0; i < 5000; i += 3) m.erase(i);
+    m = nullptr;
+    for (++it; it != std::default_sentinel; ++it) {
+      auto [k, v] = *it;
+      ASSERT_EQ(v, std::to_string(k));
+      ASSERT_TRUE(seen.insert(k).second);
+      ASSERT_NE(k % 3, 0) << "deleted entry produced";
+    }
+  }
+  // present throughout: 0..99 minus multiples of 3
+  for (int i = 0; i < 100; i++)
+    if (i % 3 != 0) {
+      EXPECT_TRUE(seen.count(i)) << i;
+    }
+}
+
+TEST(Iteration, NaNKeysSurviveGrowthDuringLoop) {
+  auto m = gomap::make<double, int>();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int i = 0; i < 40; i++) m[nan] = i;
+  std::set<int> vals;
+  bool grew = false;
+  for (auto&& [k, v] : m) {
+    if (k != k) {
+      EXPECT_TRUE(vals.insert(v).second);
+    }
+    if (!grew) {
+      for (int i = 0; i < 2000; i++) m[static_cast<double>(i)] = -1;
+      grew = true;
+    }
+  }
+  EXPECT_EQ(vals.size(), 40u);
+}
+
+TEST(Iteration, MoveOnlyValues) {
+  auto m = gomap::make<int, std::unique_ptr<int>>();
+  for (int i = 0; i < 1000; i++) m.set(i, std::make_unique<int>(i));
+  for (int i = 0; i < 1000; i += 2) m.erase(i);
+  long sum = 0;
+  for (auto&& [k, v] : m) {
+    EXPECT_EQ(*v, k);
+    sum += *v;
+    m.set(k + 100000, std::make_unique<int>(k + 100000));  // growth while iterating
+  }
+  EXPECT_GT(sum, 0);
+  EXPECT_EQ(**m.find(1), 1);
+}
+
+TEST(Iteration, RangeStopsWhenAsked) {
+  auto m = gomap::make<int, int>();
+  for (int i = 0; i < 100; i++) m[i] = i;
+  int n = 0;
+  m.range([&](const int&, int&) { return ++n < 10; });
+  EXPECT_EQ(n, 10);
+  n = 0;
+  m.range([&](const int&, int& v) { v++, n++; });
+  EXPECT_EQ(n, 100);
+  EXPECT_EQ(m.get(5), 6);
+}
+
+TEST(Lifetime, BalancedThroughGrowthClearAndDestruction) {
+  {
+    auto m = gomap::make<Counted, Counted>();
+    for (std::uint64_t i = 0; i < 3000; i++) m.set(Counted(i), Counted(i));
+    auto pinned = m.begin();  // forces kept keys on the next growth
+    for (std::uint64_t i = 3000; i < 9000; i++) m.set(Counted(i), Counted(i));
+    for (std::uint64_t i = 0; i < 9000; i += 2) m.erase(Counted(i));
+    auto copy = gomap::maps::clone(m);
+    m.clear();
+    EXPECT_EQ(copy.size(), 4500u);
+    for (; pinned != std::default_sentinel; ++pinned) {
+    }
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+}  // namespace
