@@ -290,3 +290,42 @@ TEST(Lifetime, BalancedThroughGrowthClearAndDestruction) {
 }
 
 }  // namespace
+
+namespace {
+
+// clear() inside a loop ends it even if the body had already emptied the
+// map: entries inserted after the clear are not produced either.
+TEST(Iteration, ClearOfEmptiedMapStillEndsLoop) {
+  for (int round = 0; round < 50; round++) {
+    auto m = gomap::make<std::string, int>(5000);
+    m["k373"] = 327;
+    int produced = 0;
+    for (auto&& [k, v] : m) {
+      produced++;
+      const std::string key = k;
+      m.erase(key);
+      m.clear();
+      m["a"] = 1;
+      m["b"] = 2;
+      m["c"] = 3;
+    }
+    ASSERT_EQ(produced, 1);
+    ASSERT_EQ(m.size(), 3u);
+  }
+}
+
+// Go's map[string]*T: pointer keys and values are stored inline, as values.
+TEST(Types, PointerKeysAndValues) {
+  int a = 1, b = 2;
+  auto m = gomap::make<int*, int*>();
+  m[&a] = &b;
+  m[&b] = &a;
+  for (int i = 0; i < 1000; i++) m[new int(i)] = nullptr;
+  EXPECT_EQ(m.get(&a), &b);
+  EXPECT_EQ(*m.get(&b), 1);
+  EXPECT_EQ(m.size(), 1002u);
+  for (auto&& [k, v] : m)
+    if (v == nullptr) delete k;
+}
+
+}  // namespace

@@ -86,9 +86,14 @@ struct slot_policy {
   using key_slot = std::conditional_t<indirect_key, K*, K>;
   using elem_slot = std::conditional_t<indirect_elem, V*, V>;
 
+  // A slot is indirect exactly when it holds a T* rather than a T (T may
+  // itself be a pointer type: Map<int, Entry*> stores its pointers inline).
+  template <class T, class Slot>
+  static constexpr bool indirect_slot = !std::is_same_v<T, Slot>;
+
   template <class T, class Slot>
   static T& get(Slot* s) noexcept {
-    if constexpr (std::is_pointer_v<Slot>)
+    if constexpr (indirect_slot<T, Slot>)
       return **s;
     else
       return *std::launder(s);
@@ -96,7 +101,7 @@ struct slot_policy {
 
   template <class T, class Slot, class... Args>
   static void construct(Slot* s, Args&&... args) {
-    if constexpr (std::is_pointer_v<Slot>)
+    if constexpr (indirect_slot<T, Slot>)
       ::new (static_cast<void*>(s)) Slot(new T(std::forward<Args>(args)...));
     else
       ::new (static_cast<void*>(s)) T(std::forward<Args>(args)...);
@@ -104,7 +109,7 @@ struct slot_policy {
 
   template <class T, class Slot>
   static void destroy(Slot* s) noexcept {
-    if constexpr (std::is_pointer_v<Slot>)
+    if constexpr (indirect_slot<T, Slot>)
       delete *s;
     else
       std::destroy_at(std::launder(s));
@@ -115,11 +120,11 @@ struct slot_policy {
   // failed evacuation can be rolled back with the source intact).
   template <class T, class Slot>
   static constexpr bool nothrow_relocate =
-      std::is_pointer_v<Slot> || std::is_nothrow_move_constructible_v<T>;
+      indirect_slot<T, Slot> || std::is_nothrow_move_constructible_v<T>;
 
   template <class T, class Slot>
   static void relocate(Slot* dst, Slot* src) noexcept(nothrow_relocate<T, Slot>) {
-    if constexpr (std::is_pointer_v<Slot>) {
+    if constexpr (indirect_slot<T, Slot>) {
       ::new (static_cast<void*>(dst)) Slot(*src);
       *src = nullptr;
     } else if constexpr (std::is_nothrow_move_constructible_v<T>) {
@@ -132,7 +137,7 @@ struct slot_policy {
   // A copy that leaves the source in place (keys kept for iterators).
   template <class T, class Slot>
   static void copy(Slot* dst, const Slot* src) {
-    if constexpr (std::is_pointer_v<Slot>)
+    if constexpr (indirect_slot<T, Slot>)
       ::new (static_cast<void*>(dst)) Slot(new T(**src));
     else
       ::new (static_cast<void*>(dst)) T(*std::launder(src));
@@ -141,7 +146,7 @@ struct slot_policy {
   // Undo a nothrow relocate: move the object back from dst into src.
   template <class T, class Slot>
   static void unrelocate(Slot* src, Slot* dst) noexcept {
-    if constexpr (std::is_pointer_v<Slot>) {
+    if constexpr (indirect_slot<T, Slot>) {
       *src = *dst;
     } else {
       destroy<T>(src);

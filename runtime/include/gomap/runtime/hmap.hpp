@@ -635,7 +635,15 @@ class hmap {
   // clear (Go 1.21 mapclear).
 
   void clear() {
-    if (count == 0) return;
+    if (count == 0) {
+      // Nothing to remove (Go returns here), but a running loop must still
+      // produce nothing more — not even entries inserted after this clear.
+      if (buckets) {
+        detect::check_write(state, this);
+        ++clear_seq;
+      }
+      return;
+    }
     detect::check_write(state, this);
     detect::write_scope ws(state, this);
     ++clear_seq;  // existing iterators end (Go: markBucketsEmpty, issue #59411)
@@ -756,7 +764,10 @@ class hmap {
       bucket* dst_head[2] = {buckets->at(oldbucket), same ? nullptr : buckets->at(oldbucket + newbit)};
       for (int side = 0; side < 2; ++side) {
         bucket* d = dst_head[side];
-        for (std::size_t have = bucket_cnt; have < n[side]; have += bucket_cnt) d = newoverflow(d);
+        // (A rolled-back earlier attempt may have left empty overflow
+        // buckets linked here already: reuse them.)
+        for (std::size_t have = bucket_cnt; have < n[side]; have += bucket_cnt)
+          d = d->overflow != nullptr ? d->overflow : newoverflow(d);
       }
       if (keep) old->ensure_kept_bitmap();
 
@@ -1023,10 +1034,11 @@ class hmap {
           if (std::string e = check_chain_empty_rest(ob, true); !e.empty()) return e;
           const std::uint64_t x = i, y = i + (same_size_grow() ? 0 : nold);
           for (std::uint64_t d : {x, y}) {
-            bucket* nb = buckets->at(d);
-            if (nb->overflow != nullptr) return "new bucket fed by a non-evacuated bucket has overflow";
-            for (std::size_t j = 0; j < bucket_cnt; ++j)
-              if (nb->tophash[j] != empty_rest) return "new bucket fed by a non-evacuated bucket is not empty";
+            // (empty overflow buckets may be linked by a rolled-back evacuation)
+            for (bucket* nb = buckets->at(d); nb != nullptr; nb = nb->overflow)
+              for (std::size_t j = 0; j < bucket_cnt; ++j)
+                if (nb->tophash[j] != empty_rest)
+                  return "new bucket fed by a non-evacuated bucket is not empty";
           }
         }
       }

@@ -1,0 +1,468 @@
+// gomap/rcu.hpp — epoch-based reclamation with the shape of C++26 <rcu> (P2545).
+//
+// Go's sync.Map leans on the garbage collector: an old read map, a replaced value or a
+// dropped entry simply becomes garbage once no goroutine can reach it. In C++ the same
+// question — "may any reader still hold this pointer?" — is answered by a grace period:
+//
+//   reader:  { rcu_reader guard;  p = shared.load();  use *p; }
+//   writer:  old = shared.exchange(new);  rcu_retire(old);   // freed after a grace period
+//
+// Design (classic epoch-based reclamation, Fraser 2004 / crossbeam-epoch):
+//
+//  * One global epoch counter E (starts at 1; only ever changed by read-modify-writes).
+//  * Each thread owns one cache-line-aligned record. A reader announces "active at E" by
+//    storing E into its own record and re-reading E until the two agree; leaving the
+//    outermost section stores 0. Readers therefore write only their own cache line and
+//    never wait: the whole read side is two stores and two loads.
+//  * retire(p) pushes p onto the calling thread's lock-free inbox (its own cache line).
+//    A collector (any thread, every kCollectEvery retires, under a try_lock so writers do
+//    not queue up) drains all inboxes, tags what it took with the current epoch T using a
+//    read-modify-write on E, and tries to advance E: E moves from e to e+1 only when every
+//    record is quiescent (0) or announced e. An object tagged T is freed once E >= T + 2:
+//    every reader that could have loaded it announced an epoch <= T and has left.
+//  * Retired memory is thus freed within two epoch advances once readers move on.
+//
+// Why it is correct without std::atomic_thread_fence (which ThreadSanitizer ignores):
+// every operation on the epoch and on reader records is seq_cst, and E is modified only by
+// read-modify-writes, so all of E's modifications form one release sequence. The tag is
+// taken by an RMW that is sequenced after draining the inbox (which synchronizes with the
+// retiring push, itself after the unlink), so a reader whose validation load returns a
+// value >= T + 1 synchronizes with the unlink and cannot see the retired pointer; a reader
+// that announced <= T is seen by the seq_cst scan (store/load on the record and on E are
+// ordered in the single total order S) and blocks the advance to T + 2. When the scan sees
+// a reader leave (release store of 0), the freeing thread acquires that through E. The
+// unlinking store itself may be any order (release is enough): TSan sees every edge.
+//
+// Threads register lazily on their first read section or retire (a record is reused from
+// exited threads or pushed onto a lock-free list; records are never freed) and unregister
+// at thread exit through a thread_local destructor. fork(): pthread_atfork handlers hold
+// the collector lock across fork and, in the child, release the records of the threads
+// that do not exist there, so the child can synchronize and reclaim.
+//
+// Deleters run on whichever thread collects, under the collector lock: they may retire
+// more objects (collected later) and enter read sections, but must not call rcu_barrier()
+// or rcu_synchronize(). rcu_synchronize()
+// and rcu_barrier() must not be called inside a read section (they would wait for it).
+//
+// Only the default domain exists (P2545 gives users no way to create others).
+#pragma once
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cassert>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+namespace gomap {
+
+class rcu_domain;
+rcu_domain& rcu_default_domain() noexcept;
+struct rcu_test_access;
+
+namespace detail {
+
+// Two lines: x86 prefetches cache lines in adjacent pairs.
+inline constexpr std::size_t rcu_line_size = 128;
+
+// The intrusive part of every retired object (P2545's rcu_obj_base keeps it inside the
+// object; rcu_retire(p, d) allocates a small box holding p and d).
+struct rcu_head {
+  rcu_head* rcu_next = nullptr;
+  std::uint64_t rcu_epoch = 0;  // tag; written by the collector under its lock
+  void (*rcu_reclaim)(rcu_head*) noexcept = nullptr;
+};
+
+struct rcu_thread_record {
+  // --- line 1: written by the owner on every outermost lock/unlock, read by scanners.
+  alignas(rcu_line_size) std::atomic<std::uint64_t> state{0};  // 0 = quiescent, else epoch
+  unsigned depth = 0;  // read-section nesting; owner only
+  std::atomic<bool> in_use{true};
+  rcu_thread_record* next = nullptr;  // immutable once published on the list
+
+  // --- line 2: the retire side, so collectors draining it do not disturb readers.
+  alignas(rcu_line_size) std::atomic<rcu_head*> inbox{nullptr};  // LIFO, owner pushes
+  std::atomic<std::uint64_t> retired{0};  // statistics: total retired through this record
+  unsigned since_collect = 0;             // owner only
+};
+
+// The calling thread's record; constinit so the hot path is a plain TLS load.
+inline constinit thread_local rcu_thread_record* rcu_tls_record = nullptr;
+// True while this thread holds the collector lock (a deleter that retires must not
+// re-enter collect()).
+inline constinit thread_local bool rcu_tls_collecting = false;
+// 0: never registered, 1: exit hook armed, 2: exit hook already ran (thread is exiting).
+inline constinit thread_local int rcu_tls_phase = 0;
+
+}  // namespace detail
+
+// P2545's std::rcu_domain: Lockable, where lock()/unlock() open and close a read section.
+class rcu_domain {
+ public:
+  rcu_domain(const rcu_domain&) = delete;
+  rcu_domain& operator=(const rcu_domain&) = delete;
+
+  // Enter a read section; nests. Never blocks, writes only the caller's own record.
+  void lock() noexcept {
+    detail::rcu_thread_record* r = detail::rcu_tls_record;
+    if (r == nullptr) r = register_thread();
+    if (r->depth++ != 0) return;
+    std::uint64_t e = epoch_.load(std::memory_order_relaxed);
+    for (;;) {
+      // Store-then-load (Dekker): both seq_cst so a scan that misses this store is ordered
+      // before it in S, and then the validation load below sees the scanner's epoch.
+      r->state.store(e, std::memory_order_seq_cst);
+      const std::uint64_t now = epoch_.load(std::memory_order_seq_cst);
+      if (now == e) return;
+      e = now;  // the epoch moved between our load and our announcement: re-announce
+    }
+  }
+  bool try_lock() noexcept {
+    lock();
+    return true;
+  }
+  void unlock() noexcept {
+    detail::rcu_thread_record* r = detail::rcu_tls_record;
+    assert(r != nullptr && r->depth > 0 && "rcu_domain::unlock without lock");
+    if (--r->depth == 0) r->state.store(0, std::memory_order_release);
+  }
+
+  // True if the calling thread is inside a read section (for assertions).
+  bool in_read_section() const noexcept {
+    const detail::rcu_thread_record* r = detail::rcu_tls_record;
+    return r != nullptr && r->depth > 0;
+  }
+
+  // Schedules h->rcu_reclaim(h) to run after a grace period. Lock-free.
+  void retire_head(detail::rcu_head* h) noexcept {
+    detail::rcu_thread_record* r = detail::rcu_tls_record;
+    if (r == nullptr) r = register_thread();
+    // Counted before the push so that pending() never sees more reclaimed than retired.
+    r->retired.store(r->retired.load(std::memory_order_relaxed) + 1,
+                     std::memory_order_relaxed);
+    h->rcu_next = r->inbox.load(std::memory_order_relaxed);
+    // Release: the unlink before retire must happen-before the collector's tag RMW.
+    while (!r->inbox.compare_exchange_weak(h->rcu_next, h, std::memory_order_release,
+                                           std::memory_order_relaxed)) {
+    }
+    if (++r->since_collect >= kCollectEvery) {
+      r->since_collect = 0;
+      collect(/*wait=*/false);
+    }
+  }
+
+  // rcu_synchronize: returns once every read section that was active when it was called
+  // has ended.
+  void synchronize() noexcept {
+    assert(!in_read_section() && "rcu_synchronize inside a read section would deadlock");
+    const std::uint64_t target = epoch_.fetch_add(0, std::memory_order_seq_cst) + 2;
+    advance_to(target);
+  }
+
+  // rcu_barrier: returns once every deleter scheduled by a retire that happens before the
+  // call has run.
+  void barrier() noexcept {
+    assert(!in_read_section() && "rcu_barrier inside a read section would deadlock");
+    std::uint64_t target;
+    {
+      std::lock_guard lk(reclaim_mu_);
+      gather_locked();
+      target = (queue_tail_ != nullptr ? queue_tail_->rcu_epoch : epoch_.load()) + 2;
+    }
+    advance_to(target);
+    std::lock_guard lk(reclaim_mu_);
+    free_ready_locked();
+  }
+
+  // How many retires a thread makes between attempts to collect.
+  static constexpr unsigned kCollectEvery = 64;
+
+ private:
+  friend rcu_domain& rcu_default_domain() noexcept;
+  friend struct rcu_test_access;
+  friend union rcu_domain_holder;
+  struct exit_hook;
+
+  constexpr rcu_domain() = default;
+
+  detail::rcu_thread_record* register_thread() noexcept;
+  void unregister_thread(detail::rcu_thread_record* r) noexcept;
+  void collect(bool wait) noexcept {
+    if (detail::rcu_tls_collecting) return;  // called from a deleter we are running
+    std::unique_lock lk(reclaim_mu_, std::defer_lock);
+    if (wait) {
+      lk.lock();
+    } else if (!lk.try_lock()) {
+      return;  // another thread is collecting; it or the next one drains our inbox
+    }
+    gather_locked();
+    // Two attempts: enough to free this batch's predecessors when readers are idle.
+    if (try_advance()) try_advance();
+    free_ready_locked();
+  }
+
+  // Drains every inbox into the FIFO and tags what it took with the current epoch.
+  void gather_locked() noexcept {
+    detail::rcu_head* taken = nullptr;
+    detail::rcu_head* taken_tail = nullptr;
+    for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+      if (r->inbox.load(std::memory_order_relaxed) == nullptr) continue;
+      detail::rcu_head* list = r->inbox.exchange(nullptr, std::memory_order_acq_rel);
+      if (list == nullptr) continue;
+      detail::rcu_head* last = list;
+      while (last->rcu_next != nullptr) last = last->rcu_next;
+      last->rcu_next = taken;
+      if (taken == nullptr) taken_tail = last;
+      taken = list;
+    }
+    if (taken == nullptr) return;
+    // An RMW (not a load) so the objects' unlinks join E's release sequence; sequenced
+    // after the exchanges above, so the tag is no older than any of the retires.
+    const std::uint64_t tag = epoch_.fetch_add(0, std::memory_order_seq_cst);
+    for (auto* h = taken; h != nullptr; h = h->rcu_next) h->rcu_epoch = tag;
+    if (queue_tail_ == nullptr) {
+      queue_head_ = taken;
+    } else {
+      queue_tail_->rcu_next = taken;
+    }
+    queue_tail_ = taken_tail;
+  }
+
+  // Frees every queued object whose grace period has elapsed (tags are nondecreasing).
+  void free_ready_locked() noexcept {
+    const std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
+    std::uint64_t n = 0;
+    detail::rcu_tls_collecting = true;
+    while (queue_head_ != nullptr && queue_head_->rcu_epoch + 2 <= e) {
+      detail::rcu_head* h = queue_head_;
+      queue_head_ = h->rcu_next;
+      if (queue_head_ == nullptr) queue_tail_ = nullptr;
+      h->rcu_reclaim(h);
+      ++n;
+    }
+    detail::rcu_tls_collecting = false;
+    if (n != 0) reclaimed_.fetch_add(n, std::memory_order_relaxed);
+  }
+
+  // Moves E from e to e + 1 if every active reader announced e. Returns false if some
+  // reader still lives in an older epoch.
+  bool try_advance() noexcept {
+    std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
+    for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+      const std::uint64_t s = r->state.load(std::memory_order_seq_cst);
+      if (s != 0 && s != e) return false;
+    }
+    epoch_.compare_exchange_strong(e, e + 1, std::memory_order_seq_cst);
+    return true;  // E >= e + 1 now, whether by us or by a concurrent advancer
+  }
+
+  void advance_to(std::uint64_t target) noexcept {
+    for (unsigned spins = 0; epoch_.load(std::memory_order_seq_cst) < target;) {
+      if (try_advance()) continue;
+      // A reader is inside a section begun in an older epoch: back off politely.
+      if (++spins < 64) {
+        std::this_thread::yield();
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    }
+  }
+
+  static void atfork_prepare() noexcept;
+  static void atfork_parent() noexcept;
+  static void atfork_child() noexcept;
+
+  alignas(detail::rcu_line_size) std::atomic<std::uint64_t> epoch_{1};
+  alignas(detail::rcu_line_size) std::atomic<detail::rcu_thread_record*> records_{nullptr};
+  alignas(detail::rcu_line_size) std::mutex reclaim_mu_;
+  detail::rcu_head* queue_head_ = nullptr;  // guarded by reclaim_mu_
+  detail::rcu_head* queue_tail_ = nullptr;  // guarded by reclaim_mu_
+  std::atomic<std::uint64_t> reclaimed_{0};  // statistics
+};
+
+// The default domain is immortal: threads may exit (and retire) after static destructors.
+union rcu_domain_holder {
+  rcu_domain domain;
+  constexpr rcu_domain_holder() : domain() {}
+  ~rcu_domain_holder() {}
+};
+
+namespace detail {
+inline constinit rcu_domain_holder rcu_default_domain_holder;
+}  // namespace detail
+
+inline rcu_domain& rcu_default_domain() noexcept {
+  return detail::rcu_default_domain_holder.domain;
+}
+
+struct rcu_domain::exit_hook {
+  ~exit_hook() {
+    detail::rcu_tls_phase = 2;
+    if (detail::rcu_thread_record* r = detail::rcu_tls_record) {
+      rcu_default_domain().unregister_thread(r);
+    }
+  }
+};
+
+inline detail::rcu_thread_record* rcu_domain::register_thread() noexcept {
+  static const bool atfork_installed =
+      (pthread_atfork(&atfork_prepare, &atfork_parent, &atfork_child), true);
+  (void)atfork_installed;
+  detail::rcu_thread_record* r = nullptr;
+  // Reuse the record of an exited thread if there is one.
+  for (auto* p = records_.load(std::memory_order_acquire); p != nullptr; p = p->next) {
+    bool free = false;
+    if (!p->in_use.load(std::memory_order_relaxed) &&
+        p->in_use.compare_exchange_strong(free, true, std::memory_order_acquire)) {
+      r = p;
+      break;
+    }
+  }
+  if (r == nullptr) {
+    r = new detail::rcu_thread_record;
+    r->next = records_.load(std::memory_order_relaxed);
+    while (!records_.compare_exchange_weak(r->next, r, std::memory_order_release,
+                                           std::memory_order_relaxed)) {
+    }
+  }
+  detail::rcu_tls_record = r;
+  if (detail::rcu_tls_phase == 0) {
+    // Arms the thread-exit hook. A thread that re-registers from a later thread_local
+    // destructor (phase 2) keeps its record for good: harmless, it stays quiescent.
+    static thread_local exit_hook hook;
+    (void)hook;
+    detail::rcu_tls_phase = 1;
+  }
+  return r;
+}
+
+inline void rcu_domain::unregister_thread(detail::rcu_thread_record* r) noexcept {
+  assert(r->depth == 0 && "thread exited inside an rcu read section");
+  r->state.store(0, std::memory_order_release);
+  collect(/*wait=*/false);  // our inbox stays on the record; any later collector drains it
+  detail::rcu_tls_record = nullptr;
+  r->since_collect = 0;
+  r->in_use.store(false, std::memory_order_release);
+}
+
+inline void rcu_domain::atfork_prepare() noexcept { rcu_default_domain().reclaim_mu_.lock(); }
+inline void rcu_domain::atfork_parent() noexcept { rcu_default_domain().reclaim_mu_.unlock(); }
+inline void rcu_domain::atfork_child() noexcept {
+  rcu_domain& d = rcu_default_domain();
+  // Only the forking thread survives: the other records belong to threads that will never
+  // leave their read sections or run their exit hooks, so release them.
+  for (auto* r = d.records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+    if (r == detail::rcu_tls_record) continue;
+    r->depth = 0;
+    r->since_collect = 0;
+    r->state.store(0, std::memory_order_release);
+    r->in_use.store(false, std::memory_order_release);
+  }
+  d.reclaim_mu_.unlock();
+}
+
+// A scoped read section (what std::scoped_lock<std::rcu_domain> gives in P2545).
+class rcu_reader {
+ public:
+  explicit rcu_reader(rcu_domain& d = rcu_default_domain()) noexcept : d_(&d) { d_->lock(); }
+  ~rcu_reader() { d_->unlock(); }
+  rcu_reader(const rcu_reader&) = delete;
+  rcu_reader& operator=(const rcu_reader&) = delete;
+
+ private:
+  rcu_domain* d_;
+};
+
+// P2545's rcu_obj_base: derive T from rcu_obj_base<T, D> and call p->retire() to have
+// D()(p) run after a grace period, with no allocation.
+template <class T, class D = std::default_delete<T>>
+class rcu_obj_base : private detail::rcu_head {
+ public:
+  void retire(D d = D(), rcu_domain& dom = rcu_default_domain()) noexcept {
+    deleter_ = std::move(d);
+    this->rcu_reclaim = &reclaim;
+    dom.retire_head(this);
+  }
+
+ protected:
+  rcu_obj_base() = default;
+  rcu_obj_base(const rcu_obj_base&) = default;
+  rcu_obj_base(rcu_obj_base&&) = default;
+  rcu_obj_base& operator=(const rcu_obj_base&) = default;
+  rcu_obj_base& operator=(rcu_obj_base&&) = default;
+  ~rcu_obj_base() = default;
+
+ private:
+  static void reclaim(detail::rcu_head* h) noexcept {
+    auto* self = static_cast<rcu_obj_base*>(h);
+    D d = std::move(self->deleter_);
+    d(static_cast<T*>(self));
+  }
+  [[no_unique_address]] D deleter_{};
+};
+
+namespace detail {
+template <class T, class D>
+struct rcu_box final : rcu_head {
+  rcu_box(T* p, D d) : ptr(p), deleter(std::move(d)) {}
+  T* ptr;
+  [[no_unique_address]] D deleter;
+  static void reclaim(rcu_head* h) noexcept {
+    auto* box = static_cast<rcu_box*>(h);
+    box->deleter(box->ptr);
+    delete box;
+  }
+};
+}  // namespace detail
+
+// P2545's rcu_retire: d(p) runs after a grace period. Throws std::bad_alloc if the small
+// bookkeeping box cannot be allocated (p is then not retired).
+template <class T, class D = std::default_delete<T>>
+void rcu_retire(T* p, D d = D(), rcu_domain& dom = rcu_default_domain()) {
+  auto* box = new detail::rcu_box<T, D>(p, std::move(d));
+  box->rcu_reclaim = &detail::rcu_box<T, D>::reclaim;
+  dom.retire_head(box);
+}
+
+inline void rcu_synchronize(rcu_domain& dom = rcu_default_domain()) noexcept {
+  dom.synchronize();
+}
+inline void rcu_barrier(rcu_domain& dom = rcu_default_domain()) noexcept { dom.barrier(); }
+
+// The one friend for tests: counters that are exact when the domain is quiescent.
+struct rcu_test_access {
+  static std::uint64_t epoch(const rcu_domain& d = rcu_default_domain()) noexcept {
+    return d.epoch_.load(std::memory_order_seq_cst);
+  }
+  // Objects retired and not yet reclaimed, over all threads.
+  static std::uint64_t pending(const rcu_domain& d = rcu_default_domain()) noexcept {
+    std::uint64_t retired = 0;
+    for (auto* r = d.records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+      retired += r->retired.load(std::memory_order_relaxed);
+    }
+    const std::uint64_t reclaimed = d.reclaimed_.load(std::memory_order_relaxed);
+    return retired > reclaimed ? retired - reclaimed : 0;  // racy snapshot: clamp
+  }
+  static std::size_t records(const rcu_domain& d = rcu_default_domain()) noexcept {
+    std::size_t n = 0;
+    for (auto* r = d.records_.load(std::memory_order_acquire); r != nullptr; r = r->next) ++n;
+    return n;
+  }
+  static std::size_t records_in_use(const rcu_domain& d = rcu_default_domain()) noexcept {
+    std::size_t n = 0;
+    for (auto* r = d.records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+      n += r->in_use.load(std::memory_order_acquire) ? 1 : 0;
+    }
+    return n;
+  }
+  // One collection pass, as a retiring thread makes every kCollectEvery retires.
+  static void collect(rcu_domain& d = rcu_default_domain()) noexcept { d.collect(true); }
+};
+
+}  // namespace gomap

@@ -1,0 +1,165 @@
+// Port of Go's TestMapStringBytesLookup (runtime/map_test.go): looking up a
+// std::string key through a std::string_view or const char* must not build a
+// std::string (Go: m[string(bytes)] does not allocate).  This binary
+// replaces the global operator new/delete to count allocations.
+#include <gomap/map.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <string_view>
+
+namespace {
+std::atomic<long> g_allocs{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t al) {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  const std::size_t a = static_cast<std::size_t>(al);
+  if (void* p = std::aligned_alloc(a, (n + a - 1) / a * a)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t al) { return operator new(n, al); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(n == 0 ? 1 : n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  g_allocs.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(n == 0 ? 1 : n);
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+// Allocations made by f.
+template <class F>
+long allocs_of(F&& f) {
+  const long before = g_allocs.load(std::memory_order_relaxed);
+  f();
+  return g_allocs.load(std::memory_order_relaxed) - before;
+}
+
+// Keys longer than any small-string buffer, so that building a std::string
+// from them would have to allocate.
+const std::string kLong = "a key that is far too long for the small string optimisation";
+const std::string kMissing = "a missing key, also far too long for the small string buffer";
+
+gomap::Map<std::string, int> filled() {
+  auto m = gomap::make<std::string, int>();
+  m.set(kLong, 1);
+  for (int i = 0; i < 100; ++i) m.set(kLong + std::to_string(i), i);
+  return m;
+}
+
+TEST(Alloc, CounterWorks) {
+  // The replacement operator new is in effect (else every test below passes
+  // vacuously).
+  EXPECT_GE(allocs_of([] { std::string s(kLong.c_str()); }), 1);
+  EXPECT_GE(allocs_of([] {
+              auto m = gomap::make<std::string, int>();
+              m.set(kLong, 1);
+            }),
+            1);
+}
+
+TEST(Alloc, StringViewLookupDoesNotAllocate) {
+  // TestMapStringBytesLookup: m[string(buf)] "should not allocate".
+  const auto m = filled();
+  const std::string_view hit = kLong, miss = kMissing;
+  int got = 0;
+  bool ok = false;
+  EXPECT_EQ(allocs_of([&] { got = m.get(hit); }), 0);
+  EXPECT_EQ(got, 1);
+  EXPECT_EQ(allocs_of([&] { got = m.get(miss); }), 0);
+  EXPECT_EQ(got, 0);
+  EXPECT_EQ(allocs_of([&] { ok = m.lookup(hit).second; }), 0);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(allocs_of([&] { ok = m.lookup(miss).second; }), 0);
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(allocs_of([&] { ok = m.contains(hit); }), 0);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(allocs_of([&] { ok = m.contains(miss); }), 0);
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(allocs_of([&] { got = m[hit]; }), 0);
+  EXPECT_EQ(got, 1);
+  EXPECT_EQ(allocs_of([&] { got = m[miss]; }), 0);
+  EXPECT_EQ(got, 0);
+}
+
+TEST(Alloc, CharPointerLookupDoesNotAllocate) {
+  const auto m = filled();
+  const char* hit = kLong.c_str();
+  const char* miss = kMissing.c_str();
+  int got = 0;
+  bool ok = false;
+  EXPECT_EQ(allocs_of([&] { got = m.get(hit); }), 0);
+  EXPECT_EQ(got, 1);
+  EXPECT_EQ(allocs_of([&] { got = m.get(miss); }), 0);
+  EXPECT_EQ(allocs_of([&] { ok = m.lookup(hit).second; }), 0);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(allocs_of([&] { ok = m.contains(hit); }), 0);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(allocs_of([&] { ok = m.contains(miss); }), 0);
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(allocs_of([&] { got = m[hit]; }), 0);
+  EXPECT_EQ(got, 1);
+}
+
+TEST(Alloc, EraseDoesNotAllocate) {
+  const auto m = filled();
+  const std::string k1 = kLong + "1", k2 = kLong + "2";
+  const std::string_view sv = k1;
+  const char* cp = k2.c_str();
+  EXPECT_EQ(allocs_of([&] { m.erase(sv); }), 0);
+  EXPECT_FALSE(m.contains(k1));
+  EXPECT_EQ(allocs_of([&] { m.erase(cp); }), 0);
+  EXPECT_FALSE(m.contains(k2));
+  EXPECT_EQ(allocs_of([&] { m.erase(std::string_view(kMissing)); }), 0);
+  EXPECT_EQ(allocs_of([&] { m.erase(kMissing.c_str()); }), 0);
+  EXPECT_EQ(m.size(), 99u);
+}
+
+TEST(Alloc, NilMapReadsDoNotAllocate) {
+  const gomap::Map<std::string, int> m;
+  EXPECT_EQ(allocs_of([&] { (void)m.get(std::string_view(kLong)); }), 0);
+  EXPECT_EQ(allocs_of([&] { (void)m.contains(kLong.c_str()); }), 0);
+  EXPECT_EQ(allocs_of([&] { m.erase(std::string_view(kLong)); }), 0);
+}
+
+TEST(Alloc, IntLookupsDoNotAllocate) {
+  auto m = gomap::make<int, int>();
+  for (int i = 0; i < 1000; ++i) m.set(i, i);
+  long n = allocs_of([&] {
+    for (int i = 0; i < 2000; ++i) (void)m.get(i);
+  });
+  EXPECT_EQ(n, 0);
+  n = allocs_of([&] {
+    for (int i = 0; i < 1000; ++i) m.set(i, -i);  // overwrites: no growth, no new cells
+  });
+  EXPECT_EQ(n, 0);
+}
+
+}  // namespace

@@ -1,0 +1,259 @@
+// API.md §1 "Keys": gomap::hash<T> (Go's seeded algorithms), custom hashers
+// and ADL gomap_hash.
+#include <gomap/hash.hpp>
+#include <gomap/map.hpp>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace user {
+// A user key type hashed through ADL gomap_hash, as Go hashes a struct.
+struct Point {
+  int x = 0, y = 0;
+  bool operator==(const Point&) const = default;
+};
+inline int adl_calls = 0;
+std::uint64_t gomap_hash(const Point& p, std::uint64_t seed) {
+  ++adl_calls;
+  return gomap::hash<int>{}(p.y, gomap::hash<int>{}(p.x, seed));
+}
+}  // namespace user
+
+namespace {
+
+constexpr std::uint64_t kSeeds[] = {0, 1, 0x9e3779b97f4a7c15ull, ~std::uint64_t{0}};
+
+TEST(Hash, PlusMinusZeroHashAlike) {
+  // f64hash: "case f == 0: return c1 * (c0 ^ h) // +0, -0"
+  for (std::uint64_t seed : kSeeds) {
+    EXPECT_EQ(gomap::hash<double>{}(0.0, seed), gomap::hash<double>{}(-0.0, seed));
+    EXPECT_EQ(gomap::hash<float>{}(0.0f, seed), gomap::hash<float>{}(-0.0f, seed));
+  }
+}
+
+TEST(Hash, NaNHashesDifferEveryCall) {
+  // f64hash: "case f != f: return c1 * (c0 ^ h ^ uintptr(fastrand()))"
+  const double qnan = std::numeric_limits<double>::quiet_NaN();
+  std::set<std::uint64_t> seen, seen32;
+  for (int i = 0; i < 200; ++i) {
+    seen.insert(gomap::hash<double>{}(qnan, 42));
+    seen32.insert(gomap::hash<float>{}(std::numeric_limits<float>::quiet_NaN(), 42));
+  }
+  // fastrand is 32 bits wide: allow a freak collision, never a constant.
+  EXPECT_GE(seen.size(), 198u);
+  EXPECT_GE(seen32.size(), 198u);
+  const double neg_nan = -qnan;
+  EXPECT_NE(gomap::hash<double>{}(neg_nan, 42), gomap::hash<double>{}(neg_nan, 42));
+}
+
+TEST(Hash, DeterministicPerSeed) {
+  for (std::uint64_t seed : kSeeds) {
+    EXPECT_EQ(gomap::hash<int>{}(12345, seed), gomap::hash<int>{}(12345, seed));
+    EXPECT_EQ(gomap::hash<double>{}(1.5, seed), gomap::hash<double>{}(1.5, seed));
+    EXPECT_EQ(gomap::hash<std::string>{}("hello", seed), gomap::hash<std::string>{}("hello", seed));
+  }
+}
+
+template <class T>
+void expect_seed_sensitive(const T& v) {
+  std::set<std::uint64_t> hs;
+  for (std::uint64_t seed : kSeeds) hs.insert(gomap::hash<T>{}(v, seed));
+  EXPECT_EQ(hs.size(), std::size(kSeeds));
+}
+
+TEST(Hash, DifferentSeedsGiveDifferentHashes) {
+  expect_seed_sensitive<int>(7);
+  expect_seed_sensitive<std::int64_t>(-7);
+  expect_seed_sensitive<std::uint8_t>(7);
+  expect_seed_sensitive<std::int16_t>(7);
+  expect_seed_sensitive<bool>(true);
+  expect_seed_sensitive<double>(2.5);
+  expect_seed_sensitive<double>(0.0);
+  expect_seed_sensitive<float>(2.5f);
+  expect_seed_sensitive<std::string>("abc");
+  expect_seed_sensitive<std::string>("");
+  expect_seed_sensitive<std::string>(std::string(100, 'x'));
+  expect_seed_sensitive<std::pair<int, int>>({1, 2});
+  expect_seed_sensitive<std::tuple<int, std::string, double>>({1, "a", 2.0});
+  expect_seed_sensitive<std::array<int, 3>>({1, 2, 3});
+}
+
+TEST(Hash, DifferentValuesGiveDifferentHashes) {
+  std::set<std::uint64_t> hs;
+  for (int i = 0; i < 10000; ++i) hs.insert(gomap::hash<int>{}(i, 99));
+  EXPECT_EQ(hs.size(), 10000u);
+  std::set<std::uint64_t> ss;
+  for (int i = 0; i < 10000; ++i) ss.insert(gomap::hash<std::string>{}(std::to_string(i), 99));
+  EXPECT_EQ(ss.size(), 10000u);
+}
+
+TEST(Hash, StringTypesAgree) {
+  // Transparent lookup needs string, string_view and const char* of the same
+  // bytes to hash alike (Go: m[string(bytes)]).
+  for (std::uint64_t seed : kSeeds) {
+    for (const char* s : {"", "a", "abc", "abcdefgh", "abcdefghijklmnopq",
+                          "a fairly long string that exceeds forty-eight bytes in total!!"}) {
+      const std::uint64_t h = gomap::hash<std::string>{}(std::string(s), seed);
+      EXPECT_EQ(gomap::hash<std::string>{}(std::string_view(s), seed), h) << s;
+      EXPECT_EQ(gomap::hash<std::string>{}(s, seed), h) << s;
+      EXPECT_EQ(gomap::hash<std::string_view>{}(std::string_view(s), seed), h) << s;
+      EXPECT_EQ(gomap::hash<const char*>{}(s, seed), h) << s;
+    }
+  }
+}
+
+TEST(Hash, CompositesDeterministicPerSeed) {
+  using P = std::pair<int, std::string>;
+  using T = std::tuple<int, double, bool>;
+  using A = std::array<std::int64_t, 4>;
+  for (std::uint64_t seed : kSeeds) {
+    EXPECT_EQ(gomap::hash<P>{}(P{1, "x"}, seed), gomap::hash<P>{}(P{1, "x"}, seed));
+    EXPECT_EQ(gomap::hash<T>{}(T{1, 2.5, true}, seed), gomap::hash<T>{}(T{1, 2.5, true}, seed));
+    EXPECT_EQ(gomap::hash<A>{}(A{1, 2, 3, 4}, seed), gomap::hash<A>{}(A{1, 2, 3, 4}, seed));
+    // Field order matters.
+    using II = std::pair<int, int>;
+    EXPECT_NE(gomap::hash<II>{}(II{1, 2}, seed), gomap::hash<II>{}(II{2, 1}, seed));
+    EXPECT_NE(gomap::hash<A>{}(A{1, 2, 3, 4}, seed), gomap::hash<A>{}(A{4, 3, 2, 1}, seed));
+    // A struct with a float field: -0.0 and +0.0 are one key there too.
+    EXPECT_EQ(gomap::hash<T>{}(T{1, 0.0, true}, seed), gomap::hash<T>{}(T{1, -0.0, true}, seed));
+  }
+}
+
+TEST(Hash, CompositeWithNaNIsRandom) {
+  // A Go struct with a NaN float field hashes randomly too (f64hash inside).
+  using T = std::tuple<int, double>;
+  const T v{1, std::numeric_limits<double>::quiet_NaN()};
+  std::set<std::uint64_t> hs;
+  for (int i = 0; i < 50; ++i) hs.insert(gomap::hash<T>{}(v, 5));
+  EXPECT_GE(hs.size(), 49u);
+  auto m = gomap::make<T, int>();
+  m.set(v, 1);
+  m.set(v, 2);
+  EXPECT_EQ(m.size(), 2u);
+  EXPECT_FALSE(m.contains(v));
+}
+
+TEST(Hash, CompositeKeysInMap) {
+  auto m = gomap::make<std::pair<int, std::string>, int>();
+  for (int i = 0; i < 300; ++i) m.set(std::make_pair(i, std::to_string(i)), i);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(m.get(std::make_pair(i, std::to_string(i))), i);
+  EXPECT_FALSE(m.contains(std::make_pair(1, std::string("2"))));
+  auto a = gomap::make<std::array<int, 3>, int>();
+  a.set(std::array<int, 3>{1, 2, 3}, 6);
+  EXPECT_EQ(a.get(std::array<int, 3>{1, 2, 3}), 6);
+  EXPECT_FALSE(a.contains(std::array<int, 3>{3, 2, 1}));
+}
+
+// ---------------------------------------------------------- custom hashers
+
+// Counts calls so the tests prove the map used it.
+struct UnaryHash {
+  int* calls;
+  std::size_t operator()(const int& k) const {
+    ++*calls;
+    return std::hash<int>{}(k);
+  }
+};
+struct BinaryHash {
+  int* calls;
+  std::uint64_t operator()(const int& k, std::uint64_t seed) const {
+    ++*calls;
+    return gomap::hash<int>{}(k, seed);
+  }
+};
+struct ModEq {  // keys equal modulo 1000 (the hashers must agree)
+  bool operator()(const int& a, const int& b) const { return a % 1000 == b % 1000; }
+};
+struct ModHash {
+  std::size_t operator()(const int& k) const { return std::hash<int>{}(k % 1000); }
+};
+
+TEST(CustomHash, StdHashUnary) {
+  // std::hash<int> is the identity on libstdc++: the seed mixing must still
+  // spread keys 0..N-1 well enough to work.
+  auto m = gomap::make<int, int, std::hash<int>, std::equal_to<int>>();
+  for (int i = 0; i < 5000; ++i) m.set(i, -i);
+  EXPECT_EQ(m.size(), 5000u);
+  for (int i = 0; i < 5000; ++i) ASSERT_EQ(m.get(i), -i);
+  m.erase(10);
+  EXPECT_FALSE(m.contains(10));
+  EXPECT_EQ(m.size(), 4999u);
+}
+
+TEST(CustomHash, UnaryCallableIsUsed) {
+  int calls = 0;
+  auto m = gomap::make<int, int, UnaryHash, std::equal_to<int>>(0, UnaryHash{&calls});
+  for (int i = 0; i < 100; ++i) m.set(i, i);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(m.get(i), i);
+  EXPECT_GE(calls, 200);
+}
+
+TEST(CustomHash, BinaryCallableIsUsed) {
+  int calls = 0;
+  auto m = gomap::make<int, int, BinaryHash, std::equal_to<int>>(0, BinaryHash{&calls});
+  for (int i = 0; i < 100; ++i) m.set(i, i);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(m.get(i), i);
+  EXPECT_GE(calls, 200);
+}
+
+TEST(CustomHash, CustomEqDefinesKeys) {
+  auto m = gomap::make<int, int, ModHash, ModEq>();
+  m.set(1, 1);
+  m.set(1001, 2);  // same key under ModEq
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.get(2001), 2);
+  m.erase(3001);
+  EXPECT_EQ(m.size(), 0u);
+}
+
+TEST(CustomHash, AdlGomapHash) {
+  user::adl_calls = 0;
+  auto m = gomap::make<user::Point, std::string>();
+  for (int i = 0; i < 50; ++i) m.set(user::Point{i, -i}, std::to_string(i));
+  EXPECT_EQ(m.size(), 50u);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(m.get(user::Point{i, -i}), std::to_string(i));
+  EXPECT_FALSE(m.contains(user::Point{1, 1}));
+  EXPECT_GE(user::adl_calls, 100);
+  // gomap::hash<Point> is the ADL function.
+  EXPECT_EQ(gomap::hash<user::Point>{}(user::Point{3, 4}, 77),
+            user::gomap_hash(user::Point{3, 4}, 77));
+}
+
+// ------------------------------------------------------------- map seeds
+
+// The tophash bytes of every bucket, in bucket order: a function of the
+// map's seed for a fixed key set.
+template <class M>
+std::vector<std::uint8_t> layout(const M& m) {
+  std::vector<std::uint8_t> out;
+  m.visit_buckets([&](const gomap::BucketView& b) {
+    out.insert(out.end(), b.tophash, b.tophash + 8);
+  });
+  return out;
+}
+
+TEST(MapSeed, EachMapHasItsOwnSeedAndClearRedrawsIt) {
+  auto fill = [](const gomap::Map<int, int>& m) {
+    for (int i = 0; i < 64; ++i) m.set(i, i);
+  };
+  auto a = gomap::make<int, int>(64), b = gomap::make<int, int>(64);
+  fill(a);
+  fill(b);
+  const auto la = layout(a);
+  EXPECT_NE(la, layout(b)) << "two maps placed 64 keys identically: same hash0?";
+  a.clear();
+  fill(a);
+  EXPECT_NE(la, layout(a)) << "clear() did not re-draw hash0";
+}
+
+}  // namespace
