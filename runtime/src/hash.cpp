@@ -89,10 +89,12 @@ GOMAP_AES_TARGET inline __m128i load16(const std::uint8_t* p) noexcept {
 // Up to 16 bytes without reading past the end: overlapping 8- or 4-byte
 // reads (the length is mixed into the seed, so overlaps cannot collide).
 GOMAP_AES_TARGET inline __m128i load_upto16(const std::uint8_t* p, std::size_t s) noexcept {
-  if (s >= 8) return _mm_set_epi64x(static_cast<long long>(read64(p + s - 8)),
-                                    static_cast<long long>(read64(p)));
-  if (s >= 4) return _mm_set_epi64x(static_cast<long long>(read32(p + s - 4)),
-                                    static_cast<long long>(read32(p)));
+  if (s >= 8)
+    return _mm_set_epi64x(static_cast<long long>(read64(p + s - 8)),
+                          static_cast<long long>(read64(p)));
+  if (s >= 4)
+    return _mm_set_epi64x(static_cast<long long>(read32(p + s - 4)),
+                          static_cast<long long>(read32(p)));
   if (s > 0) {
     const std::uint64_t v = p[0] | static_cast<std::uint64_t>(p[s >> 1]) << 8 |
                             static_cast<std::uint64_t>(p[s - 1]) << 16;
@@ -115,8 +117,7 @@ GOMAP_AES_TARGET std::uint64_t aeshash64(std::uint64_t v, std::uint64_t seed) no
 
 GOMAP_AES_TARGET std::uint64_t aeshash32(std::uint32_t v, std::uint64_t seed) noexcept {
   const auto* ks = reinterpret_cast<const __m128i*>(alg().aeskeysched);
-  __m128i x = _mm_set_epi64x(static_cast<long long>(v) << 32 | 4,
-                             static_cast<long long>(seed));
+  __m128i x = _mm_set_epi64x(static_cast<long long>(v) << 32 | 4, static_cast<long long>(seed));
   x = enc(x, ks[0]);
   x = enc(x, ks[1]);
   x = enc(x, ks[2]);

@@ -1,8 +1,8 @@
 // Concurrent readers of one map are legal, as in Go (TestConcurrentReadsAfterGrowth):
 // lookups and iterations from many threads between writes, while the map
 // is mid-growth.  Runs under ThreadSanitizer in CI.
-#include <gomap/gomap.hpp>
 #include <gtest/gtest.h>
+#include <gomap/gomap.hpp>
 
 #include <thread>
 #include <vector>

@@ -2,8 +2,8 @@
 // V — during a plain write or during the growth work it triggers — leaves
 // every other entry intact, the map usable, and the writing flag released
 // (a stuck flag would abort the next write with "concurrent map writes").
-#include <gomap/gomap.hpp>
 #include <gtest/gtest.h>
+#include <gomap/gomap.hpp>
 
 #include <cstdint>
 #include <stdexcept>

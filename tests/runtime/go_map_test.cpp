@@ -2,8 +2,8 @@
 // TEST per Go test function, named after it.  Go's assertions are kept; where
 // Go reads runtime internals (MapBucketsCount, MapTombstoneCheck), gomap's
 // stats() and read-only bucket visitor stand in.
-#include <gomap/gomap.hpp>
 #include <gtest/gtest.h>
+#include <gomap/gomap.hpp>
 
 #include <algorithm>
 #include <array>
@@ -262,7 +262,9 @@ struct EmptyT {
   bool operator==(const EmptyT&) const = default;
 };
 struct EmptyU {};
-std::uint64_t gomap_hash(const EmptyT&, std::uint64_t seed) { return seed; }
+std::uint64_t gomap_hash(const EmptyT&, std::uint64_t seed) {
+  return seed;
+}
 
 // TestEmptyKeyAndValue
 TEST(GoMap, EmptyKeyAndValue) {
@@ -299,8 +301,8 @@ TEST(GoMap, SingleBucketMapStringKeys_DupLen) {
 // TestSingleBucketMapStringKeys_NoDupLen
 TEST(GoMap, SingleBucketMapStringKeys_NoDupLen) {
   gomap::Map<std::string, std::string> m{
-      {"a", "a1val"},      {"bb", "b2val"},    {"ccc", "c3val"},
-      {"dddd", "d4val"},   {"eeeee", "e5val"}, {std::string(128, 'x'), "longval"},
+      {"a", "a1val"},    {"bb", "b2val"},    {"ccc", "c3val"},
+      {"dddd", "d4val"}, {"eeeee", "e5val"}, {std::string(128, 'x'), "longval"},
   };
   EXPECT_EQ(m.stats().B, 0);
   test_map_lookups(m);
@@ -438,19 +440,23 @@ TEST(GoMap, MapBuckets) {
     auto m = gomap::make<int, int>(tt.n);
     EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "hint n=" << tt.n;
     for (int i = 0; i < tt.n; i++) m[i] = i;
-    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "makemap n=" << tt.n;
+    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape))
+        << "makemap n=" << tt.n;
   }
   // makemap64
   for (const auto& tt : map_bucket_tests) {
     auto m = gomap::make<int, int>(static_cast<std::int64_t>(tt.n));
     for (int i = 0; i < tt.n; i++) m[i] = i;
-    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape)) << "makemap64 n=" << tt.n;
+    EXPECT_EQ(m.stats().bucket_count, static_cast<std::uint64_t>(tt.escape))
+        << "makemap64 n=" << tt.n;
   }
 }
 
 // Beyond Go's table: B for large hints follows overLoadFactor exactly.
 TEST(GoMap, HintToB) {
-  auto b_for = [](std::int64_t hint) { return static_cast<int>(gomap::make<int, int>(hint).stats().B); };
+  auto b_for = [](std::int64_t hint) {
+    return static_cast<int>(gomap::make<int, int>(hint).stats().B);
+  };
   EXPECT_EQ(b_for(8), 0);
   EXPECT_EQ(b_for(9), 1);
   EXPECT_EQ(b_for(13), 1);
@@ -471,9 +477,15 @@ void increment_after_delete() {
   m[key2]++;
   EXPECT_EQ(m.get(key2), V{1}) << "incremented 0 to " << m.get(key2);
 }
-TEST(GoMap, IncrementAfterDeleteValueInt) { increment_after_delete<int>(); }
-TEST(GoMap, IncrementAfterDeleteValueInt32) { increment_after_delete<std::int32_t>(); }
-TEST(GoMap, IncrementAfterDeleteValueInt64) { increment_after_delete<std::int64_t>(); }
+TEST(GoMap, IncrementAfterDeleteValueInt) {
+  increment_after_delete<int>();
+}
+TEST(GoMap, IncrementAfterDeleteValueInt32) {
+  increment_after_delete<std::int32_t>();
+}
+TEST(GoMap, IncrementAfterDeleteValueInt64) {
+  increment_after_delete<std::int64_t>();
+}
 
 TEST(GoMap, IncrementAfterDeleteKeyStringValueInt) {
   const std::string key1 = "aaa", key2 = "bbb";

@@ -8,8 +8,8 @@
 // shows the assigned value; after clear() nothing more is produced.  And
 // object lifetimes: every constructed K and V is destroyed exactly once, no
 // moved-from or freed memory is read (ASan/UBSan run this file too).
-#include <gomap/gomap.hpp>
 #include <gtest/gtest.h>
+#include <gomap/gomap.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -50,9 +50,15 @@ std::uint64_t gomap_hash(const Counted& c, std::uint64_t seed) {
   return gomap::hash<std::uint64_t>{}(c.get(), seed);
 }
 
-std::uint64_t key_id(std::uint64_t k) { return k; }
-std::uint64_t key_id(const std::string& k) { return std::stoull(k.substr(3)); }
-std::uint64_t key_id(const Counted& k) { return k.get(); }
+std::uint64_t key_id(std::uint64_t k) {
+  return k;
+}
+std::uint64_t key_id(const std::string& k) {
+  return std::stoull(k.substr(3));
+}
+std::uint64_t key_id(const Counted& k) {
+  return k.get();
+}
 
 // One randomized loop: iterate m while mutating it at random, checking
 // Go's rules against a model.
@@ -117,21 +123,23 @@ void random_loop(std::mt19937_64& rng, std::size_t initial, MakeKey make_key, bo
 TEST(Iteration, RandomMutationUint64) {
   std::mt19937_64 rng(1);
   for (int round = 0; round < 300; round++)
-    random_loop<std::uint64_t>(rng, rng() % 300, [](std::uint64_t id) { return id; }, true);
+    random_loop<std::uint64_t>(
+        rng, rng() % 300, [](std::uint64_t id) { return id; }, true);
 }
 
 TEST(Iteration, RandomMutationString) {
   std::mt19937_64 rng(2);
   for (int round = 0; round < 200; round++)
-    random_loop<std::string>(rng, rng() % 200,
-                             [](std::uint64_t id) { return "key" + std::to_string(id); }, true);
+    random_loop<std::string>(
+        rng, rng() % 200, [](std::uint64_t id) { return "key" + std::to_string(id); }, true);
   EXPECT_EQ(Counted::live, 0);
 }
 
 TEST(Iteration, RandomMutationCountedKeys) {
   std::mt19937_64 rng(3);
   for (int round = 0; round < 200; round++)
-    random_loop<Counted>(rng, rng() % 200, [](std::uint64_t id) { return Counted(id); }, true);
+    random_loop<Counted>(
+        rng, rng() % 200, [](std::uint64_t id) { return Counted(id); }, true);
   EXPECT_EQ(Counted::live, 0) << "constructions and destructions do not balance";
 }
 

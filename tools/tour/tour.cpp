@@ -107,7 +107,8 @@ int main() {
   std::cout << "   produced " << produced << " entries; now len = " << mut.size()
             << " (deleted entries not yet reached were never produced)\n";
 
-  section("a real race, caught", "two goroutines writing one map -> fatal error: concurrent map writes");
+  section("a real race, caught",
+          "two goroutines writing one map -> fatal error: concurrent map writes");
   auto [err, status] = run_child([] {
     auto shared = gomap::make<int, int>();
     std::atomic<bool> stop{false};

@@ -30,7 +30,9 @@
 namespace gomap::fmt {
 
 template <class T>
-concept streamable = requires(std::ostream& os, const T& v) { os << v; };
+concept streamable = requires(std::ostream& os, const T& v) {
+  os << v;
+};
 
 template <class T>
 struct is_gomap_map : std::false_type {};

@@ -46,7 +46,9 @@ inline const alg_state& alg() noexcept {
 
 // fastrand: a per-thread wyrand stream, seeded from the OS.
 std::uint64_t fastrand64() noexcept;
-inline std::uint32_t fastrand() noexcept { return static_cast<std::uint32_t>(fastrand64()); }
+inline std::uint32_t fastrand() noexcept {
+  return static_cast<std::uint32_t>(fastrand64());
+}
 
 inline constexpr std::uint64_t m1 = 0xa0761d6478bd642full;
 inline constexpr std::uint64_t m2 = 0xe7037ed1a0b428dbull;
@@ -122,15 +124,16 @@ inline std::uint64_t memhash(const void* p, std::uint64_t seed, std::size_t s) n
   if (a.use_aes) return aeshash(p, seed, s);
   return memhash_fallback(p, seed, s, a);
 }
+// Fixed-size scalars (Go's memhash32/memhash64, used for integer, pointer
+// and enum keys) always take the wyhash mix: inlined into the probe loop it
+// is about twice as fast as a call out to the AES path (which must live in a
+// separately compiled function), and it is what Go itself runs without
+// AES-NI.  aeshash32/aeshash64 remain available and tested.
 inline std::uint64_t memhash32(std::uint32_t v, std::uint64_t seed) noexcept {
-  const alg_state& a = alg();
-  if (a.use_aes) return aeshash32(v, seed);
-  return memhash32_fallback(v, seed, a);
+  return memhash32_fallback(v, seed, alg());
 }
 inline std::uint64_t memhash64(std::uint64_t v, std::uint64_t seed) noexcept {
-  const alg_state& a = alg();
-  if (a.use_aes) return aeshash64(v, seed);
-  return memhash64_fallback(v, seed, a);
+  return memhash64_fallback(v, seed, alg());
 }
 
 inline constexpr std::uint64_t c0 = 33054211828000289ull;  // alg.go, 64-bit
@@ -138,8 +141,8 @@ inline constexpr std::uint64_t c1 = 23344194077549503ull;
 
 // f32hash / f64hash.
 inline std::uint64_t f32hash(float f, std::uint64_t h) noexcept {
-  if (f == 0) return c1 * (c0 ^ h);                    // +0, -0
-  if (f != f) return c1 * (c0 ^ h ^ fastrand());       // any kind of NaN
+  if (f == 0) return c1 * (c0 ^ h);               // +0, -0
+  if (f != f) return c1 * (c0 ^ h ^ fastrand());  // any kind of NaN
   std::uint32_t bits;
   std::memcpy(&bits, &f, 4);
   return memhash(&bits, h, 4);
@@ -182,8 +185,8 @@ std::uint64_t hash_value(const T& v, std::uint64_t seed);
 
 template <class T>
 concept go_hashable = std::is_arithmetic_v<T> || std::is_enum_v<T> || std::is_pointer_v<T> ||
-                      std::is_null_pointer_v<T> || is_string_like_v<T> || is_tuple_like<T>::value ||
-                      is_std_array<T>::value || adl_hashable<T>;
+    std::is_null_pointer_v<T> || is_string_like_v<T> || is_tuple_like<T>::value ||
+    is_std_array<T>::value || adl_hashable<T>;
 
 // typehash: hash one value of type T the way Go's compiler-generated hash
 // for the corresponding Go type would.
@@ -242,8 +245,7 @@ template <class A, class B>
 struct reflexive_key<std::pair<A, B>>
     : std::bool_constant<reflexive_key<A>::value && reflexive_key<B>::value> {};
 template <class... Ts>
-struct reflexive_key<std::tuple<Ts...>> : std::bool_constant<(reflexive_key<Ts>::value && ...)> {
-};
+struct reflexive_key<std::tuple<Ts...>> : std::bool_constant<(reflexive_key<Ts>::value && ...)> {};
 template <class T, std::size_t N>
 struct reflexive_key<std::array<T, N>> : reflexive_key<T> {};
 
@@ -256,8 +258,8 @@ template <class A, class B>
 struct need_key_update<std::pair<A, B>>
     : std::bool_constant<need_key_update<A>::value || need_key_update<B>::value> {};
 template <class... Ts>
-struct need_key_update<std::tuple<Ts...>> : std::bool_constant<(need_key_update<Ts>::value || ...)> {
-};
+struct need_key_update<std::tuple<Ts...>>
+    : std::bool_constant<(need_key_update<Ts>::value || ...)> {};
 template <class T, std::size_t N>
 struct need_key_update<std::array<T, N>> : need_key_update<T> {};
 

@@ -30,8 +30,12 @@ class Map;
 
 namespace detail {
 template <class H, class E>
-inline constexpr bool transparent_v =
-    requires { typename H::is_transparent; } && requires { typename E::is_transparent; };
+inline constexpr bool transparent_v = requires {
+  typename H::is_transparent;
+}
+&&requires {
+  typename E::is_transparent;
+};
 }  // namespace detail
 
 template <class K, class V, class Hash, class Eq>
@@ -128,10 +132,17 @@ class Map {
   // ----------------------------------------------------------------- writes
   // m[k] = v
   template <class KArg, class VArg>
-    requires std::is_constructible_v<K, KArg&&> && std::is_constructible_v<V, VArg&&>
+  requires std::is_constructible_v<K, KArg&&> && std::is_constructible_v<V, VArg&&>
   void set(KArg&& k, VArg&& v) const {
     hmap_type& h = writable();
-    if constexpr (std::is_same_v<std::remove_cvref_t<VArg>, V> && std::is_copy_constructible_v<V>) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<VArg>, V> && std::is_trivially_copyable_v<V> &&
+                  sizeof(V) <= 16) {
+      if (!std::is_rvalue_reference_v<VArg&&>) {
+        V copy(v);  // free, and immune to aliasing the map's own cells
+        return set(std::forward<KArg>(k), std::move(copy));
+      }
+    } else if constexpr (std::is_same_v<std::remove_cvref_t<VArg>, V> &&
+                         std::is_copy_constructible_v<V>) {
       // A value taken from this very map must not move under us.
       if (h.might_relocate(std::addressof(v))) {
         V copy(std::as_const(v));
@@ -282,11 +293,11 @@ class Map<K, V, Hash, Eq>::reference {
   }
   reference& operator=(const reference& o) { return *this = o.value(); }
 
-#define GOMAP_COMPOUND(op)                                          \
-  template <class T>                                                \
-  reference& operator op(const T& d) {                              \
-    m_.update(K(key_), [&d](V& x) { x op d; });                     \
-    return *this;                                                   \
+#define GOMAP_COMPOUND(op)                      \
+  template <class T>                            \
+  reference& operator op(const T& d) {          \
+    m_.update(K(key_), [&d](V& x) { x op d; }); \
+    return *this;                               \
   }
   GOMAP_COMPOUND(+=)
   GOMAP_COMPOUND(-=)
@@ -308,10 +319,16 @@ class Map<K, V, Hash, Eq>::reference {
     m_.update(K(key_), [](V& x) { --x; });
     return *this;
   }
-  void operator++(int) { ++*this; }
-  void operator--(int) { --*this; }
+  void operator++(int) {
+    ++*this;
+  }
+  void operator--(int) {
+    --*this;
+  }
 
-  friend bool operator==(const reference& a, const V& b) { return a.value() == b; }
+  friend bool operator==(const reference& a, const V& b) {
+    return a.value() == b;
+  }
   friend std::ostream& operator<<(std::ostream& os, const reference& r) {
     std::string s;
     fmt::append_value(s, r.value());

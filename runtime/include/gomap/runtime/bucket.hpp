@@ -64,7 +64,9 @@ static_assert(evacuated_x + 1 == evacuated_y && (evacuated_x ^ 1) == evacuated_y
 static_assert(empty_rest == 0, "a zeroed bucket array must read as all emptyRest");
 static_assert(min_top_hash > evacuated_empty, "filled cells sort above every special mark");
 
-inline constexpr bool is_empty(std::uint8_t x) noexcept { return x <= empty_one; }
+inline constexpr bool is_empty(std::uint8_t x) noexcept {
+  return x <= empty_one;
+}
 
 // tophash: the high byte of the hash, moved above the special marks.
 inline constexpr std::uint8_t tophash(std::uint64_t hash) noexcept {
@@ -76,7 +78,9 @@ inline constexpr std::uint8_t tophash(std::uint64_t hash) noexcept {
 inline constexpr std::uint64_t bucket_shift(std::uint8_t b) noexcept {
   return std::uint64_t{1} << (b & 63);
 }
-inline constexpr std::uint64_t bucket_mask(std::uint8_t b) noexcept { return bucket_shift(b) - 1; }
+inline constexpr std::uint64_t bucket_mask(std::uint8_t b) noexcept {
+  return bucket_shift(b) - 1;
+}
 
 // How a slot holds a K and a V: inline, or through a heap pointer when large.
 template <class K, class V>
@@ -169,9 +173,7 @@ struct bmap {
   alignas(elem_slot) unsigned char elems[bucket_cnt * sizeof(elem_slot)];
   bmap* overflow;
 
-  key_slot* key_slot_at(std::size_t i) noexcept {
-    return reinterpret_cast<key_slot*>(keys) + i;
-  }
+  key_slot* key_slot_at(std::size_t i) noexcept { return reinterpret_cast<key_slot*>(keys) + i; }
   elem_slot* elem_slot_at(std::size_t i) noexcept {
     return reinterpret_cast<elem_slot*>(elems) + i;
   }

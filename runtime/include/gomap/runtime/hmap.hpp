@@ -70,9 +70,9 @@ struct MapStats {
 
 // One bucket, as the read-only layout visitor sees it.
 struct BucketView {
-  bool old = false;             // in the old array (growth in progress)
-  std::uint64_t index = 0;      // main bucket index in its array
-  std::uint32_t chain_pos = 0;  // 0 for the main bucket, 1.. for overflow buckets
+  bool old = false;                       // in the old array (growth in progress)
+  std::uint64_t index = 0;                // main bucket index in its array
+  std::uint32_t chain_pos = 0;            // 0 for the main bucket, 1.. for overflow buckets
   const std::uint8_t* tophash = nullptr;  // 8 bytes
   bool evacuated = false;
   bool has_overflow = false;
@@ -101,18 +101,22 @@ struct bucket_array {
   using bucket = bmap<K, V>;
   using policy = slot_policy<K, V>;
 
-  struct heap_overflow {
-    heap_overflow* next;
-    bucket b;
+  // Overflow buckets beyond the preallocated ones come in chunks (each as
+  // large as the preallocated area), so that "does p point into this
+  // array?" stays a handful of range checks and allocation is amortized.
+  struct chunk {
+    bucket* base;
+    std::uint64_t n;
   };
 
   std::atomic<std::uint32_t> refs{1};
   std::uint8_t B;
   std::uint64_t nmain;
   std::uint64_t ntotal;
-  std::uint64_t next_overflow;       // next free preallocated overflow bucket
-  std::uint64_t overflow_used = 0;   // exact count of linked overflow buckets
-  heap_overflow* heap = nullptr;
+  std::uint64_t next_overflow;            // next free preallocated overflow bucket
+  std::uint64_t overflow_used = 0;        // exact count of linked overflow buckets
+  std::vector<chunk> chunks;              // heap overflow buckets
+  std::uint64_t chunk_next = 0;           // next free bucket in chunks.back()
   std::unique_ptr<std::uint64_t[]> kept;  // bit i: main bucket i evacuated with keys kept
   bucket* buckets;
 
@@ -121,7 +125,7 @@ struct bucket_array {
     if constexpr (alignof(bucket) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
       p = ::operator new(n * sizeof(bucket));
     else
-      p = ::operator new(n * sizeof(bucket), std::align_val_t{alignof(bucket)});
+      p = ::operator new (n * sizeof(bucket), std::align_val_t{alignof(bucket)});
     std::memset(p, 0, n * sizeof(bucket));  // all emptyRest, no overflow
     return static_cast<bucket*>(p);
   }
@@ -129,7 +133,7 @@ struct bucket_array {
     if constexpr (alignof(bucket) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
       ::operator delete(p);
     else
-      ::operator delete(p, std::align_val_t{alignof(bucket)});
+      ::operator delete (p, std::align_val_t{alignof(bucket)});
   }
 
   // makeBucketArray
@@ -160,11 +164,13 @@ struct bucket_array {
     if (next_overflow < ntotal) {
       ovf = buckets + next_overflow++;
     } else {
-      auto* node = static_cast<heap_overflow*>(::operator new(sizeof(heap_overflow)));
-      std::memset(static_cast<void*>(node), 0, sizeof(heap_overflow));
-      node->next = heap;
-      heap = node;
-      ovf = &node->b;
+      if (chunks.empty() || chunk_next == chunks.back().n) {
+        const std::uint64_t n = std::max<std::uint64_t>(8, nmain / 16);
+        chunks.reserve(chunks.size() + 1);  // may throw before anything changes
+        chunks.push_back({alloc_buckets(n), n});
+        chunk_next = 0;
+      }
+      ovf = chunks.back().base + chunk_next++;
     }
     ++overflow_used;
     return ovf;
@@ -173,18 +179,17 @@ struct bucket_array {
   // Does p point into this array's storage?
   bool contains(const void* p) const noexcept {
     const auto c = reinterpret_cast<std::uintptr_t>(p);
-    const auto lo = reinterpret_cast<std::uintptr_t>(buckets);
-    if (c >= lo && c - lo < ntotal * sizeof(bucket)) return true;
-    for (heap_overflow* h = heap; h; h = h->next) {
-      const auto hb = reinterpret_cast<std::uintptr_t>(&h->b);
-      if (c >= hb && c - hb < sizeof(bucket)) return true;
-    }
+    auto within = [c](const bucket* base, std::uint64_t n) {
+      const auto lo = reinterpret_cast<std::uintptr_t>(base);
+      return c >= lo && c - lo < n * sizeof(bucket);
+    };
+    if (within(buckets, ntotal)) return true;
+    for (const chunk& k : chunks)
+      if (within(k.base, k.n)) return true;
     return false;
   }
 
-  bool is_kept(std::uint64_t i) const noexcept {
-    return kept && ((kept[i >> 6] >> (i & 63)) & 1u);
-  }
+  bool is_kept(std::uint64_t i) const noexcept { return kept && ((kept[i >> 6] >> (i & 63)) & 1u); }
   void ensure_kept_bitmap() {
     if (!kept) kept.reset(new std::uint64_t[(nmain + 63) / 64]());
   }
@@ -222,16 +227,14 @@ struct bucket_array {
   }
 
   void free_heap_overflow() noexcept {
-    while (heap) {
-      heap_overflow* next = heap->next;
-      ::operator delete(heap);
-      heap = next;
-    }
+    for (const chunk& k : chunks) free_buckets(k.base);
+    chunks.clear();
+    chunk_next = 0;
   }
 
   std::uint64_t bytes() const noexcept {
     std::uint64_t n = sizeof(bucket_array) + ntotal * sizeof(bucket);
-    for (heap_overflow* h = heap; h; h = h->next) n += sizeof(heap_overflow);
+    for (const chunk& k : chunks) n += k.n * sizeof(bucket);
     if (kept) n += (nmain + 63) / 64 * 8;
     return n;
   }
@@ -323,9 +326,9 @@ class hmap {
                 "gomap::Map keys must be copyable (Go map keys are values)");
   static_assert(std::is_nothrow_destructible_v<K> && std::is_nothrow_destructible_v<V>);
 
-  std::uint64_t count = 0;  // # live cells == size of map.  Must be first (len()).
-  detect::map_state state;  // Go's flags byte, with the detector's bookkeeping
-  std::uint8_t B = 0;       // log_2 of # of buckets (can hold up to loadFactor * 2^B items)
+  std::uint64_t count = 0;      // # live cells == size of map.  Must be first (len()).
+  detect::map_state state;      // Go's flags byte, with the detector's bookkeeping
+  std::uint8_t B = 0;           // log_2 of # of buckets (can hold up to loadFactor * 2^B items)
   std::uint16_t noverflow = 0;  // approximate number of overflow buckets
   std::uint64_t hash0 = 0;      // hash seed
   array* buckets = nullptr;     // array of 2^B buckets; may be nil if count==0
@@ -424,7 +427,8 @@ class hmap {
     std::uint64_t m = bucket_mask(B);
     bucket* b = buckets->at(hash & m);
     if (array* c = oldbuckets) {
-      if (!same_size_grow()) m >>= 1;  // There used to be half as many buckets; mask down one more power of two.
+      if (!same_size_grow())
+        m >>= 1;  // There used to be half as many buckets; mask down one more power of two.
       bucket* oldb = c->at(hash & m);
       if (!oldb->evacuated()) b = oldb;
     }
@@ -438,7 +442,8 @@ class hmap {
     for (; b != nullptr; b = b->overflow) {
       for (unsigned m = match_byte(b->tophash, top); m != 0; m &= m - 1) {
         const std::size_t i = static_cast<std::size_t>(std::countr_zero(m));
-        if (key_equal(key, b->key(i))) [[likely]] return {b, i};
+        if (key_equal(key, b->key(i))) [[likely]]
+          return {b, i};
       }
       if (match_byte(b->tophash, empty_rest) != 0) break;
     }
@@ -606,9 +611,9 @@ class hmap {
     b->tophash[i] = empty_one;
     // If the bucket now ends in a bunch of emptyOne states, change those to
     // emptyRest states.
-    const bool last =
-        i == bucket_cnt - 1 ? (b->overflow == nullptr || b->overflow->tophash[0] == empty_rest)
-                            : b->tophash[i + 1] == empty_rest;
+    const bool last = i == bucket_cnt - 1
+                          ? (b->overflow == nullptr || b->overflow->tophash[0] == empty_rest)
+                          : b->tophash[i + 1] == empty_rest;
     if (last) {
       for (;;) {
         b->tophash[i] = empty_rest;
@@ -674,7 +679,8 @@ class hmap {
     // "grow" laterally.
     std::uint8_t bigger = 1;
     if (!over_load_factor(count + 1, B)) bigger = 0;
-    array* newbuckets = array::make(static_cast<std::uint8_t>(B + bigger));  // may throw: nothing changed
+    array* newbuckets =
+        array::make(static_cast<std::uint8_t>(B + bigger));  // may throw: nothing changed
     std::uint8_t flags = state.load();
     flags &= static_cast<std::uint8_t>(~(detect::flag_iterator | detect::flag_old_iterator));
     if (state.load() & detect::flag_iterator) flags |= detect::flag_old_iterator;
@@ -761,7 +767,8 @@ class hmap {
           ++n[use_y];
         }
       }
-      bucket* dst_head[2] = {buckets->at(oldbucket), same ? nullptr : buckets->at(oldbucket + newbit)};
+      bucket* dst_head[2] = {buckets->at(oldbucket),
+                             same ? nullptr : buckets->at(oldbucket + newbit)};
       for (int side = 0; side < 2; ++side) {
         bucket* d = dst_head[side];
         // (A rolled-back earlier attempt may have left empty overflow
@@ -774,40 +781,58 @@ class hmap {
       // 2. relocate
       bucket* dst_b[2] = {dst_head[0], dst_head[1]};
       std::size_t dst_i[2] = {0, 0};
-      std::size_t done = 0;
-      try {
-        for (; done < plan.size(); ++done) {
-          evac_item& it = plan[done];
-          const int side = it.use_y;
-          if (dst_i[side] == bucket_cnt) {
-            dst_b[side] = dst_b[side]->overflow;
-            dst_i[side] = 0;
-          }
-          relocate_cell(dst_b[side], dst_i[side], it.src, it.i, keep);
-          dst_b[side]->tophash[dst_i[side]] = it.top;
-          ++dst_i[side];
+      auto next_dst = [&](int side) {
+        if (dst_i[side] == bucket_cnt) {
+          dst_b[side] = dst_b[side]->overflow;
+          dst_i[side] = 0;
         }
-      } catch (...) {
-        rollback_evacuation(plan, done, dst_head, keep);
-        throw;
-      }
-
-      // 3. commit
-      for (std::size_t j = 0; j < plan.size(); ++j) {
-        evac_item& it = plan[j];
-        if (!keep) {
+        return std::pair<bucket*, std::size_t>{dst_b[side], dst_i[side]++};
+      };
+      constexpr bool nothrow_move =
+          policy::template nothrow_relocate<K, typename policy::key_slot> &&
+          policy::template nothrow_relocate<V, typename policy::elem_slot>;
+      if (nothrow_move && !keep) {
+        // The common case: nothing below can throw, so relocate, destroy
+        // the source and mark it in one pass, as Go's evacuate does.
+        for (std::size_t j = 0; j < plan.size(); ++j) {
+          const evac_item& it = plan[j];
+          auto [d, di] = next_dst(it.use_y);
+          policy::template relocate<K>(d->key_slot_at(di), it.src->key_slot_at(it.i));
+          policy::template relocate<V>(d->elem_slot_at(di), it.src->elem_slot_at(it.i));
           policy::template destroy<K>(it.src->key_slot_at(it.i));
           policy::template destroy<V>(it.src->elem_slot_at(it.i));
-        } else if constexpr (!keep_values) {
-          policy::template destroy<V>(it.src->elem_slot_at(it.i));
+          d->tophash[di] = it.top;
+          it.src->tophash[it.i] = static_cast<std::uint8_t>(evacuated_x + it.use_y);
+        }
+      } else {
+        std::size_t done = 0;
+        try {
+          for (; done < plan.size(); ++done) {
+            const evac_item& it = plan[done];
+            auto [d, di] = next_dst(it.use_y);
+            relocate_cell(d, di, it.src, it.i, keep);
+            d->tophash[di] = it.top;
+          }
+        } catch (...) {
+          rollback_evacuation(plan, done, dst_head, keep);
+          throw;
+        }
+        // 3. commit
+        for (std::size_t j = 0; j < plan.size(); ++j) {
+          const evac_item& it = plan[j];
+          if (!keep) {
+            policy::template destroy<K>(it.src->key_slot_at(it.i));
+            policy::template destroy<V>(it.src->elem_slot_at(it.i));
+          } else if constexpr (!keep_values) {
+            policy::template destroy<V>(it.src->elem_slot_at(it.i));
+          }
+          it.src->tophash[it.i] = static_cast<std::uint8_t>(evacuated_x + it.use_y);
         }
       }
-      for (bucket* c = b; c != nullptr; c = c->overflow) {
+      // Cells that were empty are marked too: the whole chain reads as evacuated.
+      for (bucket* c = b; c != nullptr; c = c->overflow)
         for (std::size_t i = 0; i < bucket_cnt; ++i)
-          c->tophash[i] = is_empty(c->tophash[i]) ? std::uint8_t{evacuated_empty} : std::uint8_t{0};
-      }
-      for (std::size_t j = 0; j < plan.size(); ++j)
-        plan[j].src->tophash[plan[j].i] = static_cast<std::uint8_t>(evacuated_x + plan[j].use_y);
+          if (is_empty(c->tophash[i])) c->tophash[i] = evacuated_empty;
       if (keep) old->set_kept(oldbucket);
     }
     if (oldbucket == nevacuate) advance_evacuation_mark(newbit);
@@ -822,7 +847,8 @@ class hmap {
       policy::template relocate<K>(dst->key_slot_at(di), src->key_slot_at(si));
     try {
       if (keep && keep_values) {
-        if constexpr (keep_values) policy::template copy<V>(dst->elem_slot_at(di), src->elem_slot_at(si));
+        if constexpr (keep_values)
+          policy::template copy<V>(dst->elem_slot_at(di), src->elem_slot_at(si));
       } else {
         policy::template relocate<V>(dst->elem_slot_at(di), src->elem_slot_at(si));
       }
@@ -832,7 +858,8 @@ class hmap {
     }
   }
 
-  static void undo_key(bucket* dst, std::size_t di, bucket* src, std::size_t si, bool keep) noexcept {
+  static void undo_key(bucket* dst, std::size_t di, bucket* src, std::size_t si,
+                       bool keep) noexcept {
     if (!keep && policy::template nothrow_relocate<K, typename policy::key_slot>)
       policy::template unrelocate<K>(src->key_slot_at(si), dst->key_slot_at(di));
     else
@@ -855,9 +882,8 @@ class hmap {
       bucket* d = dst_b[side];
       const std::size_t di = dst_i[side]++;
       undo_key(d, di, it.src, it.i, keep);
-      const bool elem_copied =
-          (keep && keep_values) ||
-          !policy::template nothrow_relocate<V, typename policy::elem_slot>;
+      const bool elem_copied = (keep && keep_values) ||
+                               !policy::template nothrow_relocate<V, typename policy::elem_slot>;
       if (elem_copied)
         policy::template destroy<V>(d->elem_slot_at(di));
       else
@@ -940,8 +966,8 @@ class hmap {
       s.bytes += a->bytes();
     }
     if constexpr (policy::indirect_key || policy::indirect_elem) {
-      constexpr std::uint64_t per = (policy::indirect_key ? sizeof(K) : 0) +
-                                    (policy::indirect_elem ? sizeof(V) : 0);
+      constexpr std::uint64_t per =
+          (policy::indirect_key ? sizeof(K) : 0) + (policy::indirect_elem ? sizeof(V) : 0);
       s.bytes += per * count;
     }
     return s;
@@ -1043,7 +1069,8 @@ class hmap {
         }
       }
     }
-    if (live != count) return "count " + std::to_string(count) + " != live cells " + std::to_string(live);
+    if (live != count)
+      return "count " + std::to_string(count) + " != live cells " + std::to_string(live);
     if constexpr (reflexive) {
       // Every live key is findable through the normal lookup path.
       auto findable = [&](bucket* head) -> bool {
@@ -1078,10 +1105,20 @@ class hiter {
 
   hiter() noexcept = default;
   hiter(const hiter& o) noexcept
-      : h_(o.h_), buckets_(o.buckets_), cur_old_(o.cur_old_), key_(o.key_), elem_(o.elem_),
-        bptr_(o.bptr_), start_bucket_(o.start_bucket_), bucket_(o.bucket_),
-        check_bucket_(o.check_bucket_), clear_seq_(o.clear_seq_), B_(o.B_), offset_(o.offset_),
-        i_(o.i_), wrapped_(o.wrapped_) {
+      : h_(o.h_),
+        buckets_(o.buckets_),
+        cur_old_(o.cur_old_),
+        key_(o.key_),
+        elem_(o.elem_),
+        bptr_(o.bptr_),
+        start_bucket_(o.start_bucket_),
+        bucket_(o.bucket_),
+        check_bucket_(o.check_bucket_),
+        clear_seq_(o.clear_seq_),
+        B_(o.B_),
+        offset_(o.offset_),
+        i_(o.i_),
+        wrapped_(o.wrapped_) {
     if (h_) h_->retain();
   }
   hiter& operator=(const hiter& o) noexcept {
@@ -1257,9 +1294,9 @@ class hiter {
   map_type* h_ = nullptr;
   array_ref<array> buckets_;  // bucket array at initialization time
   array_ref<array> cur_old_;  // the old array, while walking one of its buckets
-  K* key_ = nullptr;    // nil: end of iteration
+  K* key_ = nullptr;          // nil: end of iteration
   V* elem_ = nullptr;
-  bucket* bptr_ = nullptr;  // current bucket
+  bucket* bptr_ = nullptr;          // current bucket
   std::uint64_t start_bucket_ = 0;  // bucket iteration started at
   std::uint64_t bucket_ = 0;
   std::uint64_t check_bucket_ = no_check;

@@ -18,13 +18,13 @@
 #if defined(GOMAP_ASSERTIONS) && GOMAP_ASSERTIONS
 #include <cstdio>
 #include <cstdlib>
-#define GOMAP_ASSERT(cond)                                                              \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      std::fprintf(stderr, "gomap: internal assertion failed: %s (%s:%d)\n", #cond,      \
-                   __FILE__, __LINE__);                                                 \
-      std::abort();                                                                     \
-    }                                                                                   \
+#define GOMAP_ASSERT(cond)                                                                    \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
+      std::fprintf(stderr, "gomap: internal assertion failed: %s (%s:%d)\n", #cond, __FILE__, \
+                   __LINE__);                                                                 \
+      std::abort();                                                                           \
+    }                                                                                         \
   } while (0)
 #else
 #define GOMAP_ASSERT(cond) ((void)0)
@@ -51,7 +51,9 @@ inline std::uint64_t read32(const void* p) noexcept {
   return v;
 }
 
-inline void prefetch(const void* p) noexcept { __builtin_prefetch(p, 0, 3); }
+inline void prefetch(const void* p) noexcept {
+  __builtin_prefetch(p, 0, 3);
+}
 
 // match_byte: bit i set iff byte i of the 8-byte group equals `b`.  Exact (no
 // false positives): callers read keys only at matched positions.
