@@ -308,6 +308,44 @@ TEST(GoMap, SingleBucketMapStringKeys_NoDupLen) {
   test_map_lookups(m);
 }
 
+// map_faststr.go's one-bucket path: long keys agreeing in length and in
+// their first and last 4 bytes are candidates; two candidates fall back to
+// hashing.  Every lookup must agree with a plain model.
+TEST(GoMap, OneBucketStringKeysWithSharedEnds) {
+  auto key = [](char mid, std::size_t len) {
+    std::string k = "abcd" + std::string(len, '-') + "wxyz";
+    k[4 + len / 2] = mid;
+    return k;
+  };
+  auto m = gomap::make<std::string, int>();
+  m[key('a', 40)] = 1;
+  m[key('b', 40)] = 2;
+  m[key('c', 41)] = 3;
+  m[""] = 4;
+  m["short"] = 5;
+  m["abcdwxyz"] = 6;
+  ASSERT_EQ(m.stats().B, 0);
+  EXPECT_EQ(m.get(key('a', 40)), 1);
+  EXPECT_EQ(m.get(key('b', 40)), 2);
+  EXPECT_EQ(m.get(key('c', 41)), 3);
+  EXPECT_FALSE(m.contains(key('z', 40)));  // two candidates: hashed
+  EXPECT_FALSE(m.contains(key('c', 40)));
+  EXPECT_EQ(m.get(std::string_view("")), 4);
+  EXPECT_EQ(m.get("short"), 5);
+  EXPECT_EQ(m.get("abcdwxyz"), 6);
+  m.erase(key('a', 40));  // leaves an emptyOne in front of later keys
+  m.erase("short");
+  EXPECT_FALSE(m.contains(key('a', 40)));
+  EXPECT_EQ(m.get(key('b', 40)), 2);  // one candidate now
+  EXPECT_EQ(m.get("abcdwxyz"), 6);
+  EXPECT_FALSE(m.contains(key('z', 40)));
+  // 1 MB keys differing only in the last byte (Go's MegMap).
+  auto big = gomap::make<std::string, bool>();
+  for (char c = 'A'; c <= 'G'; c++) big[std::string((1 << 20) - 1, 'X') + c] = true;
+  EXPECT_FALSE(big.contains(std::string((1 << 20) - 1, 'X') + "k"));
+  EXPECT_TRUE(big.contains(std::string((1 << 20) - 1, 'X') + "C"));
+}
+
 // TestMapIterOrder: iterating the same map produces at least two orders.
 TEST(GoMap, IterOrder) {
   for (int n : {3, 7, 9, 15}) {

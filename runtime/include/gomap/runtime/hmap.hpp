@@ -450,12 +450,79 @@ class hmap {
     return {};
   }
 
+  // String keys with Go's string equality (the default Eq): the typed fast
+  // path of map_faststr.go applies.
+  static constexpr bool faststr =
+      std::is_same_v<K, std::string> &&
+      (std::is_same_v<Eq, gomap::equal_to<std::string>> ||
+       std::is_same_v<Eq, gomap::equal_to<std::string_view>>);
+
+  enum class onebucket { found, absent, need_hash };
+
+  // mapaccess1_faststr's one-bucket case: a map of at most 8 string keys is
+  // searched without hashing.  Short keys (< 32 bytes) are compared
+  // outright, length first; for long keys only a key that agrees in length,
+  // first 4 and last 4 bytes is a candidate, and two candidates fall back
+  // to hashing.  (MegMap: 1 MB keys found absent without reading them.)
+  std::pair<onebucket, slot> find_onebucket(std::string_view key) noexcept {
+    bucket* b = buckets->at(0);
+    if (key.size() < 32) {
+      for (std::size_t i = 0; i < bucket_cnt; ++i) {
+        const std::uint8_t t = b->tophash[i];
+        if (is_empty(t)) {
+          if (t == empty_rest) break;
+          continue;
+        }
+        const std::string& k = b->key(i);
+        if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0)
+          return {onebucket::found, slot{b, i}};
+      }
+      return {onebucket::absent, {}};
+    }
+    std::size_t keymaybe = bucket_cnt;
+    for (std::size_t i = 0; i < bucket_cnt; ++i) {
+      const std::uint8_t t = b->tophash[i];
+      if (is_empty(t)) {
+        if (t == empty_rest) break;
+        continue;
+      }
+      const std::string& k = b->key(i);
+      if (k.size() != key.size()) continue;
+      if (k.data() == key.data()) return {onebucket::found, slot{b, i}};
+      // check first 4 bytes, then last 4 bytes
+      if (std::memcmp(k.data(), key.data(), 4) != 0) continue;
+      if (std::memcmp(k.data() + key.size() - 4, key.data() + key.size() - 4, 4) != 0) continue;
+      // Two keys are potential matches.  Use hash to distinguish them.
+      if (keymaybe != bucket_cnt) return {onebucket::need_hash, {}};
+      keymaybe = i;
+    }
+    if (keymaybe != bucket_cnt) {
+      const std::string& k = b->key(keymaybe);
+      if (std::memcmp(k.data(), key.data(), key.size()) == 0)
+        return {onebucket::found, slot{b, keymaybe}};
+    }
+    return {onebucket::absent, {}};
+  }
+
+  // The lookup proper (mapaccessK): the one-bucket string path, else hash
+  // and probe.
+  template <class Q>
+  slot lookup(const Q& key) {
+    if constexpr (faststr && std::is_convertible_v<const Q&, std::string_view>) {
+      if (B == 0 && oldbuckets == nullptr) {
+        auto [r, s] = find_onebucket(std::string_view(key));
+        if (r != onebucket::need_hash) return s;
+      }
+    }
+    const std::uint64_t hash = hash_of(key);
+    return find_in_chain(lookup_bucket(hash), tophash(hash), key);
+  }
+
   // mapaccessK without the detector (iterators use it for golden data).
   template <class Q>
   slot find(const Q& key) {
     if (count == 0) return {};
-    const std::uint64_t hash = hash_of(key);
-    return find_in_chain(lookup_bucket(hash), tophash(hash), key);
+    return lookup(key);
   }
 
   // mapaccess1/mapaccess2: a read, checked by the detector.
@@ -463,8 +530,7 @@ class hmap {
   slot access(const Q& key) {
     if (count == 0) return {};
     detect::read_scope rs(state, this);
-    const std::uint64_t hash = hash_of(key);
-    return find_in_chain(lookup_bucket(hash), tophash(hash), key);
+    return lookup(key);
   }
 
   // -------------------------------------------------------------------------
