@@ -125,15 +125,19 @@ inline std::uint64_t memhash(const void* p, std::uint64_t seed, std::size_t s) n
   return memhash_fallback(p, seed, s, a);
 }
 // Fixed-size scalars (Go's memhash32/memhash64, used for integer, pointer
-// and enum keys) always take the wyhash mix: inlined into the probe loop it
-// is about twice as fast as a call out to the AES path (which must live in a
-// separately compiled function), and it is what Go itself runs without
-// AES-NI.  aeshash32/aeshash64 remain available and tested.
+// and enum keys) always take the wyhash mix, inlined into the probe loop:
+// about twice as fast as a call out to the AES path (which must live in a
+// separately compiled function), and what Go itself runs without AES-NI.
+// Go folds a per-process key (hashkey[0]) into the seed; every gomap map
+// already has its own random seed (hash0), so the scalar path reads no
+// global state at all — no initialization check on the hot path.
+// aeshash32/aeshash64 remain available (and tested) for callers who want them.
 inline std::uint64_t memhash32(std::uint32_t v, std::uint64_t seed) noexcept {
-  return memhash32_fallback(v, seed, alg());
+  const std::uint64_t x = v;
+  return mix(m5 ^ 4, mix(x ^ m2, x ^ seed ^ m1));
 }
 inline std::uint64_t memhash64(std::uint64_t v, std::uint64_t seed) noexcept {
-  return memhash64_fallback(v, seed, alg());
+  return mix(m5 ^ 8, mix(v ^ m2, v ^ seed ^ m1));
 }
 
 inline constexpr std::uint64_t c0 = 33054211828000289ull;  // alg.go, 64-bit

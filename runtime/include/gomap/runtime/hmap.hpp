@@ -118,51 +118,65 @@ struct bucket_array {
   std::vector<chunk> chunks;              // heap overflow buckets
   std::uint64_t chunk_next = 0;           // next free bucket in chunks.back()
   std::unique_ptr<std::uint64_t[]> kept;  // bit i: main bucket i evacuated with keys kept
-  bucket* buckets;
 
-  static bucket* alloc_buckets(std::uint64_t n) {
-    void* p;
-    if constexpr (alignof(bucket) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      p = ::operator new(n * sizeof(bucket));
+  // The buckets themselves follow this header in the same allocation, so
+  // reaching bucket i costs no extra dependent load.
+  static constexpr std::size_t alloc_align = alignof(bucket) > alignof(std::max_align_t)
+                                                 ? alignof(bucket)
+                                                 : alignof(std::max_align_t);
+  static std::size_t header_bytes() noexcept {
+    return (sizeof(bucket_array) + alignof(bucket) - 1) / alignof(bucket) * alignof(bucket);
+  }
+  bucket* base() noexcept {
+    return reinterpret_cast<bucket*>(reinterpret_cast<unsigned char*>(this) + header_bytes());
+  }
+  const bucket* base() const noexcept {
+    return reinterpret_cast<const bucket*>(reinterpret_cast<const unsigned char*>(this) +
+                                           header_bytes());
+  }
+
+  static void* alloc_raw(std::size_t bytes) {
+    if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+      return ::operator new(bytes);
     else
-      p = ::operator new (n * sizeof(bucket), std::align_val_t{alignof(bucket)});
+      return ::operator new (bytes, std::align_val_t{alloc_align});
+  }
+  static void free_raw(void* p) noexcept {
+    if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
+      ::operator delete(p);
+    else
+      ::operator delete (p, std::align_val_t{alloc_align});
+  }
+  static bucket* alloc_buckets(std::uint64_t n) {
+    void* p = alloc_raw(n * sizeof(bucket));
     std::memset(p, 0, n * sizeof(bucket));  // all emptyRest, no overflow
     return static_cast<bucket*>(p);
   }
-  static void free_buckets(bucket* p) noexcept {
-    if constexpr (alignof(bucket) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      ::operator delete(p);
-    else
-      ::operator delete (p, std::align_val_t{alignof(bucket)});
-  }
+  static void free_buckets(bucket* p) noexcept { free_raw(p); }
 
   // makeBucketArray
   static bucket_array* make(std::uint8_t b) {
-    const std::uint64_t base = bucket_shift(b);
-    std::uint64_t n = base;
+    const std::uint64_t nbase = bucket_shift(b);
+    std::uint64_t n = nbase;
     // For small b, overflow buckets are unlikely; avoid the overhead.
     if (b >= 4) n += bucket_shift(static_cast<std::uint8_t>(b - 4));
-    auto* a = new bucket_array;
+    void* mem = alloc_raw(header_bytes() + n * sizeof(bucket));
+    auto* a = ::new (mem) bucket_array;
     a->B = b;
-    a->nmain = base;
+    a->nmain = nbase;
     a->ntotal = n;
-    a->next_overflow = base;
-    try {
-      a->buckets = alloc_buckets(n);
-    } catch (...) {
-      delete a;
-      throw;
-    }
+    a->next_overflow = nbase;
+    std::memset(static_cast<void*>(a->base()), 0, n * sizeof(bucket));  // all emptyRest
     return a;
   }
 
-  bucket* at(std::uint64_t i) noexcept { return buckets + i; }
+  bucket* at(std::uint64_t i) noexcept { return base() + i; }
 
   // A fresh overflow bucket: preallocated if any is left, else from the heap.
   bucket* new_overflow_bucket() {
     bucket* ovf;
     if (next_overflow < ntotal) {
-      ovf = buckets + next_overflow++;
+      ovf = base() + next_overflow++;
     } else {
       if (chunks.empty() || chunk_next == chunks.back().n) {
         const std::uint64_t n = std::max<std::uint64_t>(8, nmain / 16);
@@ -183,7 +197,7 @@ struct bucket_array {
       const auto lo = reinterpret_cast<std::uintptr_t>(base);
       return c >= lo && c - lo < n * sizeof(bucket);
     };
-    if (within(buckets, ntotal)) return true;
+    if (within(base(), ntotal)) return true;
     for (const chunk& k : chunks)
       if (within(k.base, k.n)) return true;
     return false;
@@ -220,7 +234,7 @@ struct bucket_array {
   void reset() noexcept {
     destroy_objects();
     free_heap_overflow();
-    std::memset(static_cast<void*>(buckets), 0, ntotal * sizeof(bucket));
+    std::memset(static_cast<void*>(base()), 0, ntotal * sizeof(bucket));
     next_overflow = nmain;
     overflow_used = 0;
     kept.reset();
@@ -233,7 +247,7 @@ struct bucket_array {
   }
 
   std::uint64_t bytes() const noexcept {
-    std::uint64_t n = sizeof(bucket_array) + ntotal * sizeof(bucket);
+    std::uint64_t n = header_bytes() + ntotal * sizeof(bucket);
     for (const chunk& k : chunks) n += k.n * sizeof(bucket);
     if (kept) n += (nmain + 63) / 64 * 8;
     return n;
@@ -242,12 +256,14 @@ struct bucket_array {
   ~bucket_array() {
     destroy_objects();
     free_heap_overflow();
-    free_buckets(buckets);
   }
 
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      this->~bucket_array();
+      free_raw(this);
+    }
   }
   bool shared() const noexcept { return refs.load(std::memory_order_acquire) > 1; }
 };
@@ -453,9 +469,8 @@ class hmap {
   // String keys with Go's string equality (the default Eq): the typed fast
   // path of map_faststr.go applies.
   static constexpr bool faststr =
-      std::is_same_v<K, std::string> &&
-      (std::is_same_v<Eq, gomap::equal_to<std::string>> ||
-       std::is_same_v<Eq, gomap::equal_to<std::string_view>>);
+      std::is_same_v<K, std::string> && (std::is_same_v<Eq, gomap::equal_to<std::string>> ||
+                                         std::is_same_v<Eq, gomap::equal_to<std::string_view>>);
 
   enum class onebucket { found, absent, need_hash };
 
