@@ -337,3 +337,37 @@ TEST(Types, PointerKeysAndValues) {
 }
 
 }  // namespace
+
+namespace {
+
+// Arguments that refer into the map itself stay valid through the growth
+// work of the write they start (Go has no references; C++ must copy them).
+TEST(Aliasing, SetAndEraseWithReferencesIntoTheMap) {
+  auto m = gomap::make<std::string, std::string>();
+  for (int i = 0; i < 52; i++) m[std::to_string(i)] = std::string(30, 'a' + i % 26);
+  // Find a key and value living in the map, then write with them while
+  // the write triggers a growth that evacuates their bucket.
+  for (int round = 0; round < 200; round++) {
+    const std::string* kp = nullptr;
+    std::string* vp = nullptr;
+    m.range([&](const std::string& k, std::string& v) {
+      kp = &k;
+      vp = &v;
+      return false;
+    });
+    const std::string kcopy = *kp, vcopy = *vp;
+    m.set(*kp, *vp);  // may grow: the references must be copied first
+    ASSERT_EQ(m.get(kcopy), vcopy);
+    m.set("new" + std::to_string(round), *m.find(kcopy));
+    m.range([&](const std::string& k, std::string&) {
+      kp = &k;
+      return false;
+    });
+    const std::string gone = *kp;
+    m.erase(*kp);
+    ASSERT_FALSE(m.contains(gone));
+    ASSERT_EQ(gomap::runtime::map_access::check_invariants(m), "");
+  }
+}
+
+}  // namespace

@@ -667,6 +667,14 @@ class hmap {
   template <class Q>
   void erase(const Q& key) {
     if (count == 0) return;
+    if constexpr (std::is_same_v<Q, K>) {
+      // `m.erase(k)` with k referring into the map: growth work below must
+      // not move it out from under the comparison.
+      if (growing() && oldbuckets->contains(std::addressof(key))) {
+        const K copy(key);
+        return erase(copy);
+      }
+    }
     detect::check_write(state, this);
     const std::uint64_t hash = hash_of(key);
     detect::write_scope ws(state, this);
