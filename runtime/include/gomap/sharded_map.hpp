@@ -239,7 +239,7 @@ class sharded_map {
   // ----------------------------------------------------------------- writes
   // m[k] = v
   template <class KArg, class VArg>
-    requires std::is_constructible_v<K, KArg&&> && std::is_constructible_v<V, VArg&&>
+  requires std::is_constructible_v<K, KArg&&> && std::is_constructible_v<V, VArg&&>
   void set(KArg&& k, VArg&& v) {
     using Q = std::remove_cvref_t<KArg>;
     if constexpr (!direct_key_v<Q>) {
@@ -278,8 +278,7 @@ class sharded_map {
   // cache-like map find the key; the write lock only to insert (re-checked
   // under it, as another thread may have inserted in between).
   template <class KArg>
-    requires std::is_constructible_v<K, KArg&&>
-  std::pair<V, bool> load_or_store(KArg&& k, V v) {
+  requires std::is_constructible_v<K, KArg&&> std::pair<V, bool> load_or_store(KArg&& k, V v) {
     using Q = std::remove_cvref_t<KArg>;
     if constexpr (!direct_key_v<Q>) {
       return load_or_store(K(std::forward<KArg>(k)), std::move(v));
@@ -302,8 +301,7 @@ class sharded_map {
   // stored; std::nullopt deletes k (or leaves it absent).  Returns what k
   // maps to afterwards.  If f throws, the map is unchanged.
   template <class KArg, class F>
-    requires std::is_constructible_v<K, KArg&&>
-  std::optional<V> compute(KArg&& k, F&& f) {
+  requires std::is_constructible_v<K, KArg&&> std::optional<V> compute(KArg&& k, F&& f) {
     using Q = std::remove_cvref_t<KArg>;
     if constexpr (!direct_key_v<Q>) {
       return compute(K(std::forward<KArg>(k)), std::forward<F>(f));

@@ -1,10 +1,10 @@
 // gomap::runtime::rw_spinlock — a one-word reader-writer lock for short
 // critical sections (one ShardedMap shard: a single map operation).
 //
-// std::shared_mutex (pthread_rwlock_t, 56 bytes) pays for generality: its
-// lock_shared and unlock_shared each run a CAS loop on a shared word plus
-// bookkeeping for futex waiters.  A shard is held for the length of one map
-// operation, so spinning beats sleeping; this lock is a single 32-bit atomic:
+// std::shared_mutex (pthread_rwlock_t, 56 bytes) pays for generality on
+// every operation: an out-of-line call, reader/writer phase and futex-waiter
+// bookkeeping.  A shard is held for the length of one map operation, so
+// spinning beats sleeping; this lock is a single 32-bit atomic:
 //
 //    bit 31        bit 30          bits 0..29
 //   +--------+----------------+--------------+
@@ -16,6 +16,9 @@
 //  * lock: CAS 0/pending -> writer when no reader or writer holds it; while
 //    waiting it sets `pending`, which turns new readers away so a stream of
 //    readers cannot starve a writer (writer preference, like Go's RWMutex).
+//    Unlike Go's RWMutex it does not hand the lock back to the readers a
+//    writer made wait: an unbroken stream of writers can hold readers off.
+//    Fine for shards, where writers come and go within one map operation.
 //  * unlock: fetch_sub writer (release), keeping a pending bit another
 //    waiting writer set.
 //

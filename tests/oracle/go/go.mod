@@ -1,0 +1,3 @@
+module gomap.test/oracle
+
+go 1.19
