@@ -2,12 +2,14 @@
 // std::string key through a std::string_view or const char* must not build a
 // std::string (Go: m[string(bytes)] does not allocate).  This binary
 // replaces the global operator new/delete to count allocations.
-#include <gomap/map.hpp>
 #include <gtest/gtest.h>
+#include <gomap/map.hpp>
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <new>
 #include <string>
 #include <string_view>
@@ -32,7 +34,9 @@ void* operator new(std::size_t n, std::align_val_t al) {
   if (void* p = std::aligned_alloc(a, (n + a - 1) / a * a)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t n, std::align_val_t al) { return operator new(n, al); }
+void* operator new[](std::size_t n, std::align_val_t al) {
+  return operator new(n, al);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
   return std::malloc(n == 0 ? 1 : n);
@@ -41,16 +45,36 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
   return std::malloc(n == 0 ? 1 : n);
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -140,6 +164,45 @@ TEST(Alloc, EraseDoesNotAllocate) {
   EXPECT_EQ(allocs_of([&] { m.erase(std::string_view(kMissing)); }), 0);
   EXPECT_EQ(allocs_of([&] { m.erase(kMissing.c_str()); }), 0);
   EXPECT_EQ(m.size(), 99u);
+}
+
+// A user Hash/Eq pair that is transparent (is_transparent on both): lookups
+// pass the caller's type straight through (API.md: "any type that Hash and
+// Eq accept transparently").
+struct ViewHash {
+  using is_transparent = void;
+  std::uint64_t operator()(std::string_view s, std::uint64_t seed) const {
+    return gomap::hash<std::string>{}(s, seed);
+  }
+};
+struct ViewEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
+TEST(Alloc, CustomTransparentHasherDoesNotAllocate) {
+  auto m = gomap::make<std::string, int, ViewHash, ViewEq>();
+  m.set(kLong, 7);
+  const std::string_view sv = kLong;
+  int got = 0;
+  bool ok = false;
+  EXPECT_EQ(allocs_of([&] { got = m.get(sv); }), 0);
+  EXPECT_EQ(got, 7);
+  EXPECT_EQ(allocs_of([&] { ok = m.contains(kLong.c_str()); }), 0);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(allocs_of([&] { m.erase(sv); }), 0);
+  EXPECT_EQ(m.size(), 0u);
+}
+
+TEST(Alloc, NonTransparentHasherStillAcceptsViews) {
+  // std::hash<std::string> is not transparent here: the lookup converts to
+  // K first (allocation allowed), and must still find the key.
+  auto m = gomap::make<std::string, int, std::hash<std::string>, std::equal_to<std::string>>();
+  m.set(kLong, 3);
+  EXPECT_EQ(m.get(std::string_view(kLong)), 3);
+  EXPECT_TRUE(m.contains(kLong.c_str()));
+  m.erase(std::string_view(kLong));
+  EXPECT_EQ(m.size(), 0u);
 }
 
 TEST(Alloc, NilMapReadsDoNotAllocate) {

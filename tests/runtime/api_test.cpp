@@ -1,10 +1,11 @@
 // API.md §1 conformance: gomap::Map as Go's map[K]V.  Every expectation
 // follows the spec or, where noted, the output of a Go 1.19 program (the Go
 // snippet is quoted next to it).
+#include <gtest/gtest.h>
 #include <gomap/map.hpp>
 #include <gomap/panic.hpp>
-#include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -14,12 +15,15 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <thread>
 #include <utility>
+#include <vector>
 
 namespace {
 
 using IntMap = gomap::Map<int, int>;
 using StrMap = gomap::Map<std::string, int>;
+using StrMapByInt = gomap::Map<int, std::string>;
 
 constexpr const char* kNilAssign = "assignment to entry in nil map";
 
@@ -35,7 +39,9 @@ std::string panic_message(F&& f) {
   return "<no panic>";
 }
 
-double nan() { return std::numeric_limits<double>::quiet_NaN(); }
+double nan() {
+  return std::numeric_limits<double>::quiet_NaN();
+}
 
 // ------------------------------------------------------------------ nil map
 
@@ -231,6 +237,33 @@ TEST(Handle, SwapHandles) {
   EXPECT_TRUE(n2.is_nil());
 }
 
+TEST(Handle, CopiesAcrossThreads) {
+  // API.md: handle copies may be passed between threads (the reference
+  // count is thread-safe); concurrent reads are legal, as in Go.
+  auto m = gomap::make<int, std::string>();
+  for (int i = 0; i < 100; ++i) m.set(i, std::to_string(i));
+  std::vector<std::thread> threads;
+  std::atomic<int> bad{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([copy = m, &bad] {
+      for (int i = 0; i < 20000; ++i) {
+        StrMapByInt local = copy;  // copy and destroy handles
+        if (local.get(i % 100) != std::to_string(i % 100)) bad.fetch_add(1);
+      }
+    });
+  }
+  m = nullptr;  // the threads' copies keep the map alive
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
+TEST(Handle, CopyListInitialization) {
+  IntMap m = {{1, 2}, {3, 4}};
+  EXPECT_EQ(m.size(), 2u);
+  IntMap n = nullptr;
+  EXPECT_TRUE(n.is_nil());
+}
+
 // -------------------------------------------------------- initializer list
 
 TEST(InitList, NonNilAndLastDuplicateWins) {
@@ -245,6 +278,15 @@ TEST(InitList, NonNilAndLastDuplicateWins) {
   StrMap s{{"a", 1}};
   EXPECT_FALSE(s.is_nil());
   EXPECT_EQ(s.get("a"), 1);
+}
+
+TEST(InitList, SingleElement) {
+  IntMap m{{1, 10}};
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.get(1), 10);
+  gomap::Map<std::string, std::string> s{{"k", "v"}};
+  EXPECT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.get("k"), "v");
 }
 
 // ----------------------------------------------------------------- reading
@@ -270,6 +312,27 @@ TEST(Read, GetAndSubscriptNeverInsert) {
   std::string got = s["absent"];
   EXPECT_EQ(got, "");
   EXPECT_EQ(s.size(), 0u);
+}
+
+TEST(Read, SubscriptReadsLikeAValue) {
+  // s = m["x"]; m["x"] == "1"; m[1] + 1 — m[k] reads as V in expressions.
+  auto m = gomap::make<std::string, std::string>();
+  m["x"] = "1";
+  std::string s;
+  s = m["x"];
+  EXPECT_EQ(s, "1");
+  EXPECT_TRUE(m["x"] == "1");
+  EXPECT_TRUE("1" == m["x"]);
+  EXPECT_TRUE(m["x"] != std::string("2"));
+  EXPECT_TRUE(m["y"] == "");
+  auto n = gomap::make<int, int>();
+  n[1] = 10;
+  EXPECT_EQ(n[1] + 1, 11);
+  EXPECT_TRUE(10 == n[1]);
+  EXPECT_TRUE(n[1] != 11);
+  EXPECT_TRUE(n[1] < 11);
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(n.size(), 1u);
 }
 
 TEST(Read, LookupContainsFind) {
@@ -437,32 +500,30 @@ TEST(Write, LenAndClear) {
   EXPECT_EQ(n, 0);
 }
 
+// Child-process bodies for CompoundAssignFromAnotherEntry: exit 0 when the
+// map ends up as Go's does.
+[[noreturn]] void compound_from_proxy_strings() {
+  StrMap m{{"b", 5}};
+  m["a"] += m["b"];
+  m["b"] += m["b"];
+  m["c"] -= m["b"];
+  std::exit(gomap::to_string(m) == "map[a:5 b:10 c:-10]" ? 0 : 1);
+}
+[[noreturn]] void compound_from_proxy_ints() {
+  IntMap m{{1, 3}};
+  m[2] *= m[1];  // missing key: 0 * 3
+  m[1] *= m[1];
+  ++m[3];
+  m[3] <<= m[1];
+  std::exit(m.get(2) == 0 && m.get(1) == 9 && m.get(3) == 512 && m.size() == 3 ? 0 : 1);
+}
 
 TEST(Write, CompoundAssignFromAnotherEntry) {
   // m := map[string]int{"b": 5}; m["a"] += m["b"]; m["b"] += m["b"]; m["c"] -= m["b"]
   // fmt.Println(m) -> map[a:5 b:10 c:-10]
   // Run in a child process: a wrong implementation may abort (fatal error).
-  EXPECT_EXIT(
-      {
-        StrMap m{{"b", 5}};
-        m["a"] += m["b"];
-        m["b"] += m["b"];
-        m["c"] -= m["b"];
-        const bool ok = gomap::to_string(m) == "map[a:5 b:10 c:-10]";
-        std::exit(ok ? 0 : 1);
-      },
-      ::testing::ExitedWithCode(0), "");
-  EXPECT_EXIT(
-      {
-        IntMap m{{1, 3}};
-        m[2] *= m[1];  // missing key: 0 * 3
-        m[1] *= m[1];
-        ++m[3];
-        m[3] <<= m[1];
-        const bool ok = m.get(2) == 0 && m.get(1) == 9 && m.get(3) == 512 && m.size() == 3;
-        std::exit(ok ? 0 : 1);
-      },
-      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(compound_from_proxy_strings(), ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(compound_from_proxy_ints(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(Write, CompoundAssignFromValueInSameMapDuringGrowth) {
@@ -619,9 +680,9 @@ TEST(Make, BogusHintsAreIgnored) {
   // make(map[int]int, -1) panics in Go only for constant hints; a variable
   // negative or huge hint is ignored (makemap: "if overflow || mem >
   // maxAlloc { hint = 0 }").
-  for (std::int64_t hint : {std::int64_t{-1}, std::int64_t{1} << 62,
-                            std::numeric_limits<std::int64_t>::min(),
-                            std::numeric_limits<std::int64_t>::max()}) {
+  for (std::int64_t hint :
+       {std::int64_t{-1}, std::int64_t{1} << 62, std::numeric_limits<std::int64_t>::min(),
+        std::numeric_limits<std::int64_t>::max()}) {
     SCOPED_TRACE(hint);
     IntMap m;
     ASSERT_NO_THROW((m = gomap::make<int, int>(hint)));
@@ -700,6 +761,74 @@ TEST(Reserve, BogusValuesAreIgnored) {
   e.reserve(std::int64_t{1} << 62);
   EXPECT_EQ(e.stats().B, 0);
   EXPECT_LT(e.stats().bytes, std::uint64_t{1} << 20);
+}
+
+TEST(Iterate, RangeAcceptsConstValueCallback) {
+  IntMap m{{1, 2}, {3, 4}};
+  int sum = 0;
+  m.range([&](const int& k, const int& v) {
+    sum += k + v;
+    return true;
+  });
+  EXPECT_EQ(sum, 10);
+  // for (auto [k, v] : m) binds references too (pair of references).
+  for (auto [k, v] : m) v = k;
+  EXPECT_EQ(m.get(3), 3);
+}
+
+TEST(Write, BoolAndFloatValues) {
+  // m := map[int]bool{}; m[1] = m[1] || true; m[2] = !m[2] -> map[1:true 2:true]
+  auto m = gomap::make<int, bool>();
+  m[1] = m.get(1) || true;
+  m[2] = !m.get(2);
+  m[3] |= true;
+  m[4] ^= false;
+  EXPECT_EQ(gomap::to_string(m), "map[1:true 2:true 3:true 4:false]");
+}
+
+TEST(Reserve, WhileGrowingKeepsEntries) {
+  auto m = gomap::make<int, std::string>();
+  int n = 0;
+  while (!m.stats().growing) {
+    m.set(n, std::to_string(n));
+    ++n;
+  }
+  m.reserve(20000);
+  EXPECT_EQ(m.size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) ASSERT_EQ(m.get(i), std::to_string(i));
+  const auto B = m.stats().B;
+  for (int i = n; i < 20000; ++i) {
+    m.set(i, std::to_string(i));
+    ASSERT_EQ(m.stats().B, B) << "grew after " << i + 1 << " entries";
+  }
+  for (int i = 0; i < 20000; ++i) ASSERT_EQ(m.get(i), std::to_string(i));
+}
+
+TEST(Reserve, KeepsNaNKeys) {
+  auto m = gomap::make<double, int>();
+  for (int i = 0; i < 40; ++i) m.set(nan(), i);
+  for (int i = 0; i < 40; ++i) m.set(i + 0.5, i);
+  m.reserve(100000);
+  EXPECT_EQ(m.size(), 80u);
+  int nans = 0;
+  for (auto&& [k, v] : m) {
+    (void)v;
+    if (std::isnan(k)) ++nans;
+  }
+  EXPECT_EQ(nans, 40);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(m.get(i + 0.5), i);
+}
+
+TEST(Reserve, AfterClear) {
+  auto m = gomap::make<int, int>();
+  for (int i = 0; i < 100; ++i) m.set(i, i);
+  m.clear();
+  m.reserve(3000);
+  const auto B = m.stats().B;
+  EXPECT_GE(std::uint64_t{13} * (std::uint64_t{1} << B) / 2, 3000u);
+  for (int i = 0; i < 3000; ++i) m.set(i, i);
+  EXPECT_EQ(m.stats().B, B);
+  EXPECT_EQ(m.size(), 3000u);
 }
 
 // ------------------------------------------------------------------- stats
@@ -794,6 +923,36 @@ TEST(Stats, OverflowBucketsCounted) {
   EXPECT_EQ(s.noverflow, 2);
   EXPECT_FALSE(s.growing);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(m.get(i), i);
+}
+
+TEST(Stats, ClearResetsGrowthAndOverflow) {
+  // mapclear (map.go): sameSizeGrow cleared, oldbuckets = nil, nevacuate = 0,
+  // noverflow = 0, count = 0, overflow chains dropped; B is kept.
+  auto m = gomap::make<int, int, IdentityHash, gomap::equal_to<int>>();
+  for (int i = 0; i < 27; ++i) m.set(i, i);
+  ASSERT_TRUE(m.stats().growing);  // see IncrementalGrowthMatchesGo
+  m.clear();
+  auto s = m.stats();
+  EXPECT_FALSE(s.growing);
+  EXPECT_FALSE(s.same_size_grow);
+  EXPECT_EQ(s.nevacuate, 0u);
+  EXPECT_EQ(s.count, 0u);
+  EXPECT_EQ(s.B, 3);
+  EXPECT_EQ(s.bucket_count, 8u);
+  for (int i = 0; i < 27; ++i) EXPECT_FALSE(m.contains(i));
+
+  auto c = gomap::make<int, int, ConstantHash, gomap::equal_to<int>>(64);
+  for (int i = 0; i < 20; ++i) c.set(i, i);
+  ASSERT_EQ(c.stats().overflow_buckets, 2u);
+  c.clear();
+  s = c.stats();
+  EXPECT_EQ(s.overflow_buckets, 0u);
+  EXPECT_EQ(s.noverflow, 0);
+  EXPECT_EQ(s.B, 4);
+  EXPECT_EQ(s.count, 0u);
+  for (int i = 0; i < 20; ++i) c.set(i, i);  // reusable: the chain is rebuilt
+  EXPECT_EQ(c.stats().overflow_buckets, 2u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(c.get(i), i);
 }
 
 // ------------------------------------------------------ transparent lookup

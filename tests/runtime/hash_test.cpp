@@ -1,13 +1,14 @@
 // API.md §1 "Keys": gomap::hash<T> (Go's seeded algorithms), custom hashers
 // and ADL gomap_hash.
+#include <gtest/gtest.h>
 #include <gomap/hash.hpp>
 #include <gomap/map.hpp>
-#include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <set>
 #include <string>
@@ -38,6 +39,17 @@ TEST(Hash, PlusMinusZeroHashAlike) {
   for (std::uint64_t seed : kSeeds) {
     EXPECT_EQ(gomap::hash<double>{}(0.0, seed), gomap::hash<double>{}(-0.0, seed));
     EXPECT_EQ(gomap::hash<float>{}(0.0f, seed), gomap::hash<float>{}(-0.0f, seed));
+  }
+}
+
+TEST(Hash, ZeroHashIsGoFormula) {
+  // f64hash/f32hash: case f == 0: return c1 * (c0 ^ h), with the 64-bit
+  // c0 = 33054211828000289, c1 = 23344194077549503 (runtime/alg.go).
+  for (std::uint64_t seed : kSeeds) {
+    const std::uint64_t want = 23344194077549503ull * (33054211828000289ull ^ seed);
+    EXPECT_EQ(gomap::hash<double>{}(0.0, seed), want);
+    EXPECT_EQ(gomap::hash<double>{}(-0.0, seed), want);
+    EXPECT_EQ(gomap::hash<float>{}(-0.0f, seed), want);
   }
 }
 
@@ -154,6 +166,49 @@ TEST(Hash, CompositeKeysInMap) {
   EXPECT_FALSE(a.contains(std::array<int, 3>{3, 2, 1}));
 }
 
+enum class Level : std::uint8_t { low, high };
+
+template <class K>
+void round_trip(std::initializer_list<K> keys) {
+  auto m = gomap::make<K, int>();
+  int i = 0;
+  for (const K& k : keys) m.set(k, i++);
+  EXPECT_EQ(m.size(), keys.size());
+  i = 0;
+  for (const K& k : keys) EXPECT_EQ(m.get(k), i++);
+}
+
+TEST(Hash, SupportedKeyTypes) {
+  // API.md: integers, enums, bool, char types, pointers, float, double,
+  // std::string, std::string_view, pair, tuple, array.
+  round_trip<char>({'a', 'b', '\0'});
+  round_trip<signed char>({-1, 0, 1});
+  round_trip<unsigned char>({0, 255});
+  round_trip<wchar_t>({L'a', L'z'});
+  round_trip<char8_t>({u8'a', u8'b'});
+  round_trip<char16_t>({u'a', u'\xffff'});
+  round_trip<char32_t>({U'a', U'\x10ffff'});
+  round_trip<short>({-5, 5});
+  round_trip<unsigned long long>({0, ~0ull});
+  round_trip<bool>({false, true});
+  round_trip<Level>({Level::low, Level::high});
+  int x = 0, y = 0;
+  round_trip<int*>({&x, &y, nullptr});
+  round_trip<float>({1.5f, -2.0f, 0.0f});
+  round_trip<std::string_view>({"a", "b", ""});
+  round_trip<std::tuple<>>({std::tuple<>{}});
+  round_trip<std::array<char, 3>>({{'a', 'b', 'c'}, {'c', 'b', 'a'}});
+  round_trip<std::pair<double, std::string>>({{1.5, "x"}, {1.5, "y"}});
+}
+
+TEST(Hash, StringViewKeysLookUpWithStrings) {
+  auto m = gomap::make<std::string_view, int>();
+  m.set(std::string_view("abc"), 1);
+  const std::string s = "abc";
+  EXPECT_EQ(m.get(s), 1);
+  EXPECT_EQ(m.get("abc"), 1);
+}
+
 // ---------------------------------------------------------- custom hashers
 
 // Counts calls so the tests prove the map used it.
@@ -229,6 +284,41 @@ TEST(CustomHash, AdlGomapHash) {
             user::gomap_hash(user::Point{3, 4}, 77));
 }
 
+// ------------------------------------------------- Go's memhashFallback
+
+// API.md: gomap::hash implements Go's wyhash-based memhash.  Go's hashkey is
+// random per process, so the comparison goes through the runtime's
+// fallback entry point with a fixed key.  Expected values: Go 1.19's
+// memhashFallback / memhash32Fallback / memhash64Fallback (runtime/hash64.go)
+// copied verbatim into a Go program with hashkey[0] = 0x0123456789abcdef,
+// buf[i] = byte(i*7 + 1), seed 0x5eed, run with /usr/lib/go-1.19/bin/go.
+TEST(Hash, MemhashFallbackMatchesGo) {
+  gomap::runtime::alg_state a{};
+  a.use_aes = false;
+  a.hashkey[0] = 0x0123456789abcdefull;
+  std::uint8_t buf[120];
+  for (int i = 0; i < 120; ++i) buf[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  struct Row {
+    std::size_t len;
+    std::uint64_t want;
+  };
+  const Row rows[] = {
+      {0, 0xa1555803f116f72dull},  {1, 0x2deb6087036c8a01ull},   {2, 0xba44d897bc4d8b0aull},
+      {3, 0x29fbbf3e228657b6ull},  {4, 0xe6928db25ce735b2ull},   {5, 0x6b690ff1a925f7ddull},
+      {7, 0xf51b267b1e1aac6dull},  {8, 0xd167f4cae6dc28ddull},   {9, 0x44cf4eec1aa72eddull},
+      {15, 0xb0778b2834b52c39ull}, {16, 0x62942e5e48c55ab5ull},  {17, 0xa5394657fb78cfcdull},
+      {31, 0x1458c7cf485c2959ull}, {32, 0xeda889196596388cull},  {33, 0xb179c8bc063931b7ull},
+      {47, 0xe5527b71480b18f1ull}, {48, 0x6540e52be3c695c0ull},  {49, 0x8a1dd7ad62e665c1ull},
+      {63, 0x82d290fb72a4cc33ull}, {64, 0x271f2178869a0e30ull},  {96, 0x533dac6b2dfd790full},
+      {97, 0x51f5b5868b3311b0ull}, {120, 0x39952d9390a6a3e5ull},
+  };
+  for (const Row& r : rows)
+    EXPECT_EQ(gomap::runtime::memhash_fallback(buf, 0x5eed, r.len, a), r.want) << "len " << r.len;
+  EXPECT_EQ(gomap::runtime::memhash32_fallback(0xdeadbeefu, 0x5eed, a), 0x79a2afa42837d1faull);
+  EXPECT_EQ(gomap::runtime::memhash64_fallback(0x0123456789abcdefull, 0x5eed, a),
+            0x2841b18ebdcb5496ull);
+}
+
 // ------------------------------------------------------------- map seeds
 
 // The tophash bytes of every bucket, in bucket order: a function of the
@@ -236,9 +326,8 @@ TEST(CustomHash, AdlGomapHash) {
 template <class M>
 std::vector<std::uint8_t> layout(const M& m) {
   std::vector<std::uint8_t> out;
-  m.visit_buckets([&](const gomap::BucketView& b) {
-    out.insert(out.end(), b.tophash, b.tophash + 8);
-  });
+  m.visit_buckets(
+      [&](const gomap::BucketView& b) { out.insert(out.end(), b.tophash, b.tophash + 8); });
   return out;
 }
 

@@ -1,9 +1,9 @@
 // API.md §2: <gomap/maps.hpp>, Go's `maps` package (Go 1.21) for gomap::Map.
 // Go 1.19 has no `maps` package; the Go snippets quoted below spell out the
 // loops that Go 1.21's maps functions are defined as.
+#include <gtest/gtest.h>
 #include <gomap/maps.hpp>
 #include <gomap/panic.hpp>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,9 @@
 namespace {
 
 using IntMap = gomap::Map<int, int>;
-double nan() { return std::numeric_limits<double>::quiet_NaN(); }
+double nan() {
+  return std::numeric_limits<double>::quiet_NaN();
+}
 
 template <class F>
 std::string panic_message(F&& f) {
@@ -114,8 +116,7 @@ TEST(Copy, IntoNilPanicsUnlessSrcEmpty) {
   EXPECT_TRUE(dst.is_nil());
   // ... with a non-empty src: panic: assignment to entry in nil map
   IntMap src{{1, 1}};
-  EXPECT_EQ(panic_message([&] { gomap::maps::copy(dst, src); }),
-            "assignment to entry in nil map");
+  EXPECT_EQ(panic_message([&] { gomap::maps::copy(dst, src); }), "assignment to entry in nil map");
 }
 
 TEST(Copy, FromNilIsNoOp) {
@@ -123,7 +124,6 @@ TEST(Copy, FromNilIsNoOp) {
   gomap::maps::copy(dst, IntMap());
   EXPECT_EQ(dst.size(), 1u);
 }
-
 
 // A hasher and an equality with state: keys equal modulo `mod` (0: exact).
 struct ModHash {
@@ -283,6 +283,19 @@ TEST(KeysValues, AllEntriesAnyOrder) {
   EXPECT_EQ(v, want);
   EXPECT_TRUE(gomap::maps::keys(IntMap()).empty());
   EXPECT_TRUE(gomap::maps::values(IntMap()).empty());
+}
+
+TEST(KeysValues, NaNKeysIncluded) {
+  auto m = gomap::make<double, int>();
+  m.set(nan(), 1);
+  m.set(nan(), 2);
+  m.set(1.0, 3);
+  const auto k = gomap::maps::keys(m);
+  EXPECT_EQ(k.size(), 3u);
+  EXPECT_EQ(std::count_if(k.begin(), k.end(), [](double x) { return std::isnan(x); }), 2);
+  auto v = gomap::maps::values(m);
+  std::sort(v.begin(), v.end());
+  EXPECT_EQ(v, (std::vector<int>{1, 2, 3}));
 }
 
 TEST(SortedKeys, Ints) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ostream>
+#include <ranges>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -107,7 +108,11 @@ void append_value(std::string& out, const T& v) {
     out += '{';
     append_fields(out, v, std::make_index_sequence<std::tuple_size_v<T>>{});
     out += '}';
-  } else if constexpr (runtime::is_std_array<T>::value) {
+  } else if constexpr (is_gomap_map<T>::value) {
+    out += to_string(v);
+  } else if constexpr (std::ranges::range<T> && !streamable<T>) {
+    // Go arrays and slices (std::array, std::vector, std::span, ...): [a b c];
+    // a nil slice is [].
     out += '[';
     bool first = true;
     for (const auto& e : v) {
@@ -116,8 +121,6 @@ void append_value(std::string& out, const T& v) {
       append_value(out, e);
     }
     out += ']';
-  } else if constexpr (is_gomap_map<T>::value) {
-    out += to_string(v);
   } else if constexpr (streamable<T>) {
     std::ostringstream os;
     os << v;

@@ -92,6 +92,14 @@ class Map {
     return m;
   }
 
+  // The map's hasher and key equality (defaults for a nil map).
+  Hash hash_function() const { return h_ ? h_->hasher : Hash{}; }
+  Eq key_eq() const { return h_ ? h_->eq : Eq{}; }
+
+  // Does p point into this map's cells, where the growth work of the next
+  // write could move it?  (Used to copy such operands before writing.)
+  bool refers_into(const void* p) const noexcept { return h_ && h_->might_relocate(p); }
+
   bool is_nil() const noexcept { return h_ == nullptr; }
   // Maps compare by identity only (Go: maps are comparable only to nil).
   friend bool operator==(const Map& a, const Map& b) noexcept { return a.h_ == b.h_; }
@@ -188,6 +196,10 @@ class Map {
   // ------------------------------------------------------------ operator[]
   template <class Q>
   class reference;
+  template <class T>
+  static constexpr bool is_reference_v = requires {
+    typename T::is_gomap_map_reference;
+  };
   template <class Q>
   reference<Q> operator[](const Q& k) const {
     return reference<Q>(*this, k);
@@ -278,7 +290,10 @@ template <class K, class V, class Hash, class Eq>
 template <class Q>
 class Map<K, V, Hash, Eq>::reference {
  public:
+  using is_gomap_map_reference = void;
+
   reference(const Map& m, const Q& k) noexcept : m_(m), key_(k) {}
+  reference(const reference&) = default;
 
   operator V() const { return m_.get(key_); }
   V value() const { return m_.get(key_); }
@@ -293,11 +308,26 @@ class Map<K, V, Hash, Eq>::reference {
   }
   reference& operator=(const reference& o) { return *this = o.value(); }
 
-#define GOMAP_COMPOUND(op)                      \
-  template <class T>                            \
-  reference& operator op(const T& d) {          \
-    m_.update(K(key_), [&d](V& x) { x op d; }); \
-    return *this;                               \
+  // The right-hand side is evaluated before the write begins, as in Go
+  // (`m[a] += m[b]`): a proxy is read into a V first, and an operand that
+  // lives inside this map is copied before growth work could move it.
+#define GOMAP_COMPOUND(op)                                  \
+  template <class T>                                        \
+  reference& operator op(const T& d) {                      \
+    if constexpr (is_reference_v<T>) {                      \
+      const V rhs = d.value();                              \
+      m_.update(K(key_), [&rhs](V& x) { x op rhs; });       \
+    } else if constexpr (std::is_copy_constructible_v<T>) { \
+      if (m_.refers_into(std::addressof(d))) {              \
+        const T rhs(d);                                     \
+        m_.update(K(key_), [&rhs](V& x) { x op rhs; });     \
+      } else {                                              \
+        m_.update(K(key_), [&d](V& x) { x op d; });         \
+      }                                                     \
+    } else {                                                \
+      m_.update(K(key_), [&d](V& x) { x op d; });           \
+    }                                                       \
+    return *this;                                           \
   }
   GOMAP_COMPOUND(+=)
   GOMAP_COMPOUND(-=)

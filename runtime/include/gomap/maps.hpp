@@ -13,7 +13,8 @@ namespace gomap::maps {
 template <class K, class V, class H, class E>
 Map<K, V, H, E> clone(const Map<K, V, H, E>& m) {
   if (m.is_nil()) return {};
-  auto out = Map<K, V, H, E>::make(static_cast<std::int64_t>(m.size()));
+  auto out =
+      Map<K, V, H, E>::make(static_cast<std::int64_t>(m.size()), m.hash_function(), m.key_eq());
   m.range([&](const K& k, V& v) { out.set(k, v); });
   return out;
 }

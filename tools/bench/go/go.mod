@@ -1,0 +1,3 @@
+module gomap.dev/bench
+
+go 1.19

@@ -1,0 +1,46 @@
+// gomap::Map rows of the single-threaded workloads.  Compiled into two
+// binaries: gomap_bench_single (detection on, impl "gomap") and
+// gomap_bench_nodetect (GOMAP_DETECT=0, impl "gomap_nodetect").
+#include <gomap/map.hpp>
+
+#include "single.hpp"
+
+#ifndef GOMAP_BENCH_IMPL
+#define GOMAP_BENCH_IMPL "gomap"
+#endif
+
+namespace {
+struct GomapAdapter {
+  template <class K, class V>
+  using map_t = gomap::Map<K, V>;
+  template <class K, class V>
+  static map_t<K, V> make(std::size_t hint) {
+    return hint ? gomap::make<K, V>(static_cast<std::int64_t>(hint)) : gomap::make<K, V>();
+  }
+  template <class M, class K, class V>
+  static void set(M& m, const K& k, V v) {
+    m.set(k, v);
+  }
+  template <class M, class K>
+  static auto* find(M& m, const K& k) {
+    return m.find(k);
+  }
+  template <class M, class K>
+  static void erase(M& m, const K& k) {
+    m.erase(k);
+  }
+  template <class M, class F>
+  static void for_each(M& m, F&& f) {
+    for (auto&& [k, v] : m) f(k, v);
+  }
+  template <class M>
+  static void clear(M& m) {
+    m.clear();
+  }
+};
+
+const bool registered = [] {
+  gomap_bench::register_single<GomapAdapter>(GOMAP_BENCH_IMPL);
+  return true;
+}();
+}  // namespace
