@@ -20,7 +20,10 @@
 //    read-modify-write on E, and tries to advance E: E moves from e to e+1 only when every
 //    record is quiescent (0) or announced e. An object tagged T is freed once E >= T + 2:
 //    every reader that could have loaded it announced an epoch <= T and has left.
-//  * Retired memory is thus freed within two epoch advances once readers move on.
+//  * Retired memory is thus freed within two epoch advances once readers move on. Epochs
+//    advance when someone collects: a thread every kCollectEvery retires, a thread at
+//    exit, rcu_synchronize() and rcu_barrier(). (A program that stops retiring keeps what
+//    was pending until one of those happens; there is no background thread.)
 //
 // Why it is correct without std::atomic_thread_fence (which ThreadSanitizer ignores):
 // every operation on the epoch and on reader records is seq_cst, and E is modified only by
@@ -82,7 +85,7 @@ struct rcu_head {
 struct rcu_thread_record {
   // --- line 1: written by the owner on every outermost lock/unlock, read by scanners.
   alignas(rcu_line_size) std::atomic<std::uint64_t> state{0};  // 0 = quiescent, else epoch
-  unsigned depth = 0;  // read-section nesting; owner only
+  unsigned depth = 0;                                          // read-section nesting; owner only
   std::atomic<bool> in_use{true};
   rcu_thread_record* next = nullptr;  // immutable once published on the list
 
@@ -91,6 +94,11 @@ struct rcu_thread_record {
   std::atomic<std::uint64_t> retired{0};  // statistics: total retired through this record
   unsigned since_collect = 0;             // owner only
 };
+
+// Readers write only their own line 1; records never share a line with each other.
+static_assert(alignof(rcu_thread_record) == rcu_line_size &&
+                  sizeof(rcu_thread_record) == 2 * rcu_line_size,
+              "a thread record is exactly two private lines: reader side, retire side");
 
 // The calling thread's record; constinit so the hot path is a plain TLS load.
 inline constinit thread_local rcu_thread_record* rcu_tls_record = nullptr;
@@ -144,8 +152,7 @@ class rcu_domain {
     detail::rcu_thread_record* r = detail::rcu_tls_record;
     if (r == nullptr) r = register_thread();
     // Counted before the push so that pending() never sees more reclaimed than retired.
-    r->retired.store(r->retired.load(std::memory_order_relaxed) + 1,
-                     std::memory_order_relaxed);
+    r->retired.store(r->retired.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     h->rcu_next = r->inbox.load(std::memory_order_relaxed);
     // Release: the unlink before retire must happen-before the collector's tag RMW.
     while (!r->inbox.compare_exchange_weak(h->rcu_next, h, std::memory_order_release,
@@ -163,6 +170,7 @@ class rcu_domain {
     assert(!in_read_section() && "rcu_synchronize inside a read section would deadlock");
     const std::uint64_t target = epoch_.fetch_add(0, std::memory_order_seq_cst) + 2;
     advance_to(target);
+    collect(/*wait=*/false);  // the epochs moved: free what became ready on the way
   }
 
   // rcu_barrier: returns once every deleter scheduled by a retire that happens before the
@@ -281,8 +289,8 @@ class rcu_domain {
   alignas(detail::rcu_line_size) std::atomic<std::uint64_t> epoch_{1};
   alignas(detail::rcu_line_size) std::atomic<detail::rcu_thread_record*> records_{nullptr};
   alignas(detail::rcu_line_size) std::mutex reclaim_mu_;
-  detail::rcu_head* queue_head_ = nullptr;  // guarded by reclaim_mu_
-  detail::rcu_head* queue_tail_ = nullptr;  // guarded by reclaim_mu_
+  detail::rcu_head* queue_head_ = nullptr;   // guarded by reclaim_mu_
+  detail::rcu_head* queue_tail_ = nullptr;   // guarded by reclaim_mu_
   std::atomic<std::uint64_t> reclaimed_{0};  // statistics
 };
 
@@ -351,8 +359,12 @@ inline void rcu_domain::unregister_thread(detail::rcu_thread_record* r) noexcept
   r->in_use.store(false, std::memory_order_release);
 }
 
-inline void rcu_domain::atfork_prepare() noexcept { rcu_default_domain().reclaim_mu_.lock(); }
-inline void rcu_domain::atfork_parent() noexcept { rcu_default_domain().reclaim_mu_.unlock(); }
+inline void rcu_domain::atfork_prepare() noexcept {
+  rcu_default_domain().reclaim_mu_.lock();
+}
+inline void rcu_domain::atfork_parent() noexcept {
+  rcu_default_domain().reclaim_mu_.unlock();
+}
 inline void rcu_domain::atfork_child() noexcept {
   rcu_domain& d = rcu_default_domain();
   // Only the forking thread survives: the other records belong to threads that will never
@@ -433,7 +445,9 @@ void rcu_retire(T* p, D d = D(), rcu_domain& dom = rcu_default_domain()) {
 inline void rcu_synchronize(rcu_domain& dom = rcu_default_domain()) noexcept {
   dom.synchronize();
 }
-inline void rcu_barrier(rcu_domain& dom = rcu_default_domain()) noexcept { dom.barrier(); }
+inline void rcu_barrier(rcu_domain& dom = rcu_default_domain()) noexcept {
+  dom.barrier();
+}
 
 // The one friend for tests: counters that are exact when the domain is quiescent.
 struct rcu_test_access {

@@ -199,8 +199,7 @@ class SyncMap {
       read = read_.load(std::memory_order_relaxed);
       if (read->amended) read = promote_locked();
     }
-    read->m.range([&f](const K& k, const entry_ref& ref) -> bool {
-      entry* e = ref.e;
+    read->m.range([&f](const K& k, entry* const& e) -> bool {
       value_box* p = e->p.load(std::memory_order_acquire);
       if (p == nullptr || p == expunged()) return true;
       return static_cast<bool>(f(k, static_cast<const V&>(p->value)));
@@ -220,21 +219,20 @@ class SyncMap {
     if (read->m.size() > 0 || read->amended) {
       read_.store(new read_only, std::memory_order_release);
       if (dirty_.is_nil()) {
-        read->m.range([this](const K&, const entry_ref& ref) {
-      entry* e = ref.e;
+        read->m.range([this](const K&, entry* const& e) {
           kill_locked(e);
           return true;
         });
       } else {
-        dirty_.range([this](const K&, const entry_ref& ref) {
-      entry* e = ref.e;
-          kill_locked(e);
-          return true;
-        });
-        // The read map's other entries are exactly those dirtyLocked expunged.
+        // The read map's entries missing from dirty_ are those dirtyLocked expunged and
+        // nobody revived. (First: killing dirty_'s entries expunges the revived ones.)
         for (entry* e : expunged_) {
           if (e->p.load(std::memory_order_relaxed) == expunged()) e->retire();
         }
+        dirty_.range([this](const K&, entry* const& e) {
+          kill_locked(e);
+          return true;
+        });
       }
       read->retire();
     }
@@ -282,17 +280,12 @@ class SyncMap {
     std::atomic<value_box*> p;
   };
 
-  // What the maps hold: Go's *entry. (A struct, not a bare entry*, because gomap::Map
-  // cannot hold pointer-typed values yet — see /tmp/gomap-syncmap-findings.md.)
-  struct entry_ref {
-    entry* e = nullptr;
-  };
-  using map_type = Map<K, entry_ref, Hash, Eq>;
+  using map_type = Map<K, entry*, Hash, Eq>;  // Go: map[any]*entry
 
   // m[key], nullptr when absent (a read: safe on the published read map from any thread).
   static entry* get_entry(const map_type& m, const K& key) {
-    const entry_ref* r = m.find(key);
-    return r != nullptr ? r->e : nullptr;
+    entry* const* e = m.find(key);
+    return e != nullptr ? *e : nullptr;
   }
 
   // readOnly: immutable once published in read_.
@@ -305,9 +298,7 @@ class SyncMap {
 
   // expunged: an address that is never a value_box, marking entries deleted from dirty_.
   alignas(value_box) static inline unsigned char expunged_storage_[1] = {};
-  static value_box* expunged() noexcept {
-    return reinterpret_cast<value_box*>(expunged_storage_);
-  }
+  static value_box* expunged() noexcept { return reinterpret_cast<value_box*>(expunged_storage_); }
 
   // The entry for key, with Go's Load locking protocol (a miss when it needed mu_).
   entry* lookup(const K& key) const {
@@ -393,7 +384,7 @@ class SyncMap {
         republish_locked(read, true);
       }
       auto fresh = std::make_unique<entry>(box.get());
-      dirty_.set(std::move(key), entry_ref{fresh.get()});  // may throw: box and entry still ours
+      dirty_.set(std::move(key), fresh.get());  // may throw: box and entry still ours
       fresh.release();
       box.release();
     }
@@ -427,7 +418,7 @@ class SyncMap {
     }
     if (!box) box = std::make_unique<value_box>(std::move(value));
     auto fresh = std::make_unique<entry>(box.get());
-    dirty_.set(std::move(key), entry_ref{fresh.get()});
+    dirty_.set(std::move(key), fresh.get());
     fresh.release();
     value_box* stored = box.release();
     size_.fetch_add(1, std::memory_order_relaxed);
@@ -440,8 +431,7 @@ class SyncMap {
     value_box* p = e->p.load(std::memory_order_acquire);
     for (;;) {
       if (p == expunged()) return {nullptr, false};
-      if (e->p.compare_exchange_weak(p, v, std::memory_order_acq_rel,
-                                     std::memory_order_acquire)) {
+      if (e->p.compare_exchange_weak(p, v, std::memory_order_acq_rel, std::memory_order_acquire)) {
         return {p, true};
       }
     }
@@ -452,10 +442,9 @@ class SyncMap {
   // the entry goes into dirty_ first: if that throws, nothing has changed.
   void unexpunge_locked(K&& key, entry* e) {
     if (e->p.load(std::memory_order_acquire) != expunged()) return;
-    dirty_.set(std::move(key), entry_ref{e});
+    dirty_.set(std::move(key), e);
     value_box* x = expunged();
-    const bool was_expunged =
-        e->p.compare_exchange_strong(x, nullptr, std::memory_order_acq_rel);
+    const bool was_expunged = e->p.compare_exchange_strong(x, nullptr, std::memory_order_acq_rel);
     (void)was_expunged;
     assert(was_expunged && "only mu_ holders change an expunged entry");
   }
@@ -550,14 +539,13 @@ class SyncMap {
   void dirty_locked() {
     if (!dirty_.is_nil()) return;
     read_only* read = read_.load(std::memory_order_relaxed);
-    map_type fresh = gomap::make<K, entry_ref, Hash, Eq>(static_cast<std::int64_t>(read->m.size()));
+    map_type fresh = gomap::make<K, entry*, Hash, Eq>(static_cast<std::int64_t>(read->m.size()));
     std::vector<entry*> out;
-    read->m.range([&](const K& k, const entry_ref& ref) {
-      entry* e = ref.e;
+    read->m.range([&](const K& k, entry* const& e) {
       if (try_expunge_locked(e)) {
         out.push_back(e);
       } else {
-        fresh.set(k, entry_ref{e});
+        fresh.set(k, e);
       }
       return true;
     });
@@ -580,9 +568,9 @@ class SyncMap {
   alignas(detail::rcu_line_size) mutable std::atomic<read_only*> read_;
 
   alignas(detail::rcu_line_size) mutable std::mutex mu_;
-  mutable map_type dirty_;                 // guarded by mu_; nil = Go's nil m.dirty
+  mutable map_type dirty_;                // guarded by mu_; nil = Go's nil m.dirty
   mutable std::vector<entry*> expunged_;  // guarded by mu_; see promote_locked
-  mutable std::size_t misses_ = 0;         // guarded by mu_
+  mutable std::size_t misses_ = 0;        // guarded by mu_
 
   alignas(detail::rcu_line_size) std::atomic<std::int64_t> size_{0};
   std::mutex compute_mu_;  // load_or_compute's one-at-a-time for absent keys
@@ -622,20 +610,19 @@ SyncMap<K, V, Hash, Eq>::~SyncMap() {
   // and the read_only. Objects retired earlier are reclaimed by the rcu domain.
   read_only* read = read_.load(std::memory_order_acquire);
   if (dirty_.is_nil()) {
-    read->m.range([](const K&, const entry_ref& ref) {
-      entry* e = ref.e;
+    read->m.range([](const K&, entry* const& e) {
       delete e;
       return true;
     });
   } else {
-    dirty_.range([](const K&, const entry_ref& ref) {
-      entry* e = ref.e;
-      delete e;
-      return true;
-    });
+    // Before dirty_'s entries: a revived entry of expunged_ is one of them.
     for (entry* e : expunged_) {
       if (e->p.load(std::memory_order_relaxed) == expunged()) delete e;
     }
+    dirty_.range([](const K&, entry* const& e) {
+      delete e;
+      return true;
+    });
   }
   delete read;
 }
