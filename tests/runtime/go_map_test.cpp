@@ -623,3 +623,15 @@ TEST(GoMap, SameSizeGrowFromChurn) {
 }
 
 }  // namespace
+
+namespace {
+// m["a"] == 1 compiles and compares for any V comparable with the operand.
+TEST(GoMap, ProxyComparesWithConvertibleOperands) {
+  auto m = gomap::make<std::string, std::int64_t>();
+  m["a"] = 1;
+  EXPECT_TRUE(m["a"] == 1);
+  EXPECT_TRUE(1 == m["a"]);
+  EXPECT_FALSE(m["b"] == 1);
+  EXPECT_TRUE(m["b"] != 1);
+}
+}  // namespace
