@@ -358,8 +358,8 @@ class Map<K, V, Hash, Eq>::reference {
 
   // m["a"] == 1 with V = int64_t: any operand V compares with, not just V.
   template <class T>
-    requires(!is_reference_v<T> && std::equality_comparable_with<V, T>)
-  friend bool operator==(const reference& a, const T& b) {
+  requires(!is_reference_v<T> && std::equality_comparable_with<V, T>) friend bool operator==(
+      const reference& a, const T& b) {
     return a.value() == b;
   }
   friend std::ostream& operator<<(std::ostream& os, const reference& r) {

@@ -162,7 +162,9 @@ class read_scope {
     detail::enter_active(s_, active_read);
     check_read(s_, map_);
   }
-  [[gnu::always_inline]] ~read_scope() { detail::leave_active(s_, active_read, misuse::read_write, map_); }
+  [[gnu::always_inline]] ~read_scope() {
+    detail::leave_active(s_, active_read, misuse::read_write, map_);
+  }
   read_scope(const read_scope&) = delete;
   read_scope& operator=(const read_scope&) = delete;
 
