@@ -5,17 +5,19 @@
 #include <gomap/map.hpp>
 #include <gomap/panic.hpp>
 
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -521,6 +523,8 @@ TEST(Write, LenAndClear) {
 TEST(Write, CompoundAssignFromAnotherEntry) {
   // m := map[string]int{"b": 5}; m["a"] += m["b"]; m["b"] += m["b"]; m["c"] -= m["b"]
   // fmt.Println(m) -> map[a:5 b:10 c:-10]
+  // n := map[int]int{1: 3}; n[2] *= n[1]; n[1] *= n[1]; n[3]++; n[3] <<= n[1]
+  // fmt.Println(n, len(n)) -> map[1:9 2:0 3:512] 3
   // Run in a child process: a wrong implementation may abort (fatal error).
   EXPECT_EXIT(compound_from_proxy_strings(), ::testing::ExitedWithCode(0), "");
   EXPECT_EXIT(compound_from_proxy_ints(), ::testing::ExitedWithCode(0), "");
@@ -541,6 +545,35 @@ TEST(Write, CompoundAssignFromValueInSameMapDuringGrowth) {
   EXPECT_EQ(bad, 0);
   for (int i = 0; i < 2000; ++i)
     ASSERT_EQ(s.get(i), std::string(40, static_cast<char>('a' + i % 26))) << i;
+}
+
+// Child-process body for ViewIntoSameMapDuringGrowth (a wrong implementation
+// reads freed memory, which ASan turns into an abort): exit 0 when every
+// copied value is right.
+[[noreturn]] void set_and_add_through_views() {
+  int bad = 0;
+  auto s = gomap::make<int, std::string>();
+  for (int i = 0; i < 26; ++i) s.set(i, std::string(5, static_cast<char>('a' + i)));  // SSO
+  for (int i = 26; i < 2000; ++i) {
+    s.set(i, std::string_view(*s.find(i - 26)));
+    if (s.get(i) != s.get(i - 26)) ++bad;
+  }
+  auto t = gomap::make<int, std::string>();
+  for (int i = 0; i < 26; ++i) t.set(i, std::string(5, static_cast<char>('a' + i)));
+  for (int i = 26; i < 2000; ++i) {
+    t[i] += std::string_view(*t.find(i - 26));
+    if (t.get(i) != t.get(i - 26)) ++bad;
+  }
+  std::exit(bad == 0 ? 0 : 1);
+}
+
+TEST(Write, ViewIntoSameMapDuringGrowth) {
+  // Go: for i := 26; i < 2000; i++ { s[i] = s[i-26] } (and s[i] += s[i-26]):
+  // the right-hand side is read before the write.  Here it is a
+  // std::string_view of a value stored in the map (a short string lives in
+  // the bucket itself), passed to set() and to +=, while the write grows
+  // the map.
+  EXPECT_EXIT(set_and_add_through_views(), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(Write, SetFromValueInSameMapDuringGrowth) {
@@ -633,6 +666,30 @@ TEST(FloatKeys, NaNKeysAreNeverFound) {
   EXPECT_EQ(n, 0);
 }
 
+TEST(FloatKeys, ManyNaNKeysSurviveGrowth) {
+  // Each m[NaN] = v adds an entry; evacuation (which splits NaN keys by a
+  // random bit in Go) keeps every one, and iteration yields each once.
+  auto m = gomap::make<double, int>();
+  for (int i = 0; i < 5000; ++i) {
+    m.set(nan(), i);
+    if (i % 2 == 0) m.set(static_cast<double>(i), -i);
+  }
+  EXPECT_EQ(m.size(), 7500u);
+  std::set<int> nan_values;
+  std::size_t produced = 0;
+  for (auto&& [k, v] : m) {
+    ++produced;
+    if (std::isnan(k)) {
+      EXPECT_TRUE(nan_values.insert(v).second) << "NaN entry " << v << " twice";
+    }
+  }
+  EXPECT_EQ(produced, 7500u);
+  EXPECT_EQ(nan_values.size(), 5000u);
+  for (int i = 0; i < 5000; i += 2) ASSERT_EQ(m.get(static_cast<double>(i)), -i);
+  m.clear();
+  EXPECT_EQ(m.size(), 0u);
+}
+
 // ----------------------------------------------------------------- iteration
 
 TEST(Iterate, VisitsEveryEntryOnceAndValuesAreMutable) {
@@ -677,9 +734,9 @@ TEST(Iterate, RangeEarlyStop) {
 // --------------------------------------------------------- make and reserve
 
 TEST(Make, BogusHintsAreIgnored) {
-  // make(map[int]int, -1) panics in Go only for constant hints; a variable
-  // negative or huge hint is ignored (makemap: "if overflow || mem >
-  // maxAlloc { hint = 0 }").
+  // A constant -1 is a compile error in Go; a variable negative or huge hint
+  // is ignored (makemap: "if overflow || mem > maxAlloc { hint = 0 }"); Go
+  // 1.19 run: hint := -1; make(map[int64]int, hint) -> B == 0, no panic.
   for (std::int64_t hint :
        {std::int64_t{-1}, std::int64_t{1} << 62, std::numeric_limits<std::int64_t>::min(),
         std::numeric_limits<std::int64_t>::max()}) {
@@ -691,6 +748,20 @@ TEST(Make, BogusHintsAreIgnored) {
     EXPECT_EQ(m.stats().B, 0);
     m.set(1, 1);
     EXPECT_EQ(m.get(1), 1);
+  }
+}
+
+TEST(Make, HintPicksGosB) {
+  // makemap's B for a hint, read from Go 1.19's hmap header:
+  //   m := make(map[int64]int, hint); h := *(**hmap)(unsafe.Pointer(&m)); fmt.Print(h.B)
+  // -> {0,0} {1,0} {8,0} {9,1} {13,1} {14,2} {26,2} {27,3} {52,3} {53,4} {100,4}
+  //    {104,4} {105,5} {1000,8} {5000,10} {1048576,18} {-1,0}
+  const std::pair<std::int64_t, int> want[] = {
+      {0, 0},  {1, 0},   {8, 0},   {9, 1},   {13, 1},   {14, 2},    {26, 2},       {27, 3}, {52, 3},
+      {53, 4}, {100, 4}, {104, 4}, {105, 5}, {1000, 8}, {5000, 10}, {1 << 20, 18}, {-1, 0}};
+  for (const auto& [hint, B] : want) {
+    const auto m = gomap::make<std::int64_t, int>(hint);
+    EXPECT_EQ(m.stats().B, B) << "hint " << hint;
   }
 }
 
@@ -953,6 +1024,73 @@ TEST(Stats, ClearResetsGrowthAndOverflow) {
   for (int i = 0; i < 20; ++i) c.set(i, i);  // reusable: the chain is rebuilt
   EXPECT_EQ(c.stats().overflow_buckets, 2u);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(c.get(i), i);
+}
+
+// ------------------------------------------------------ key and value types
+
+TEST(Types, MoveOnlyValues) {
+  auto u = gomap::make<int, std::unique_ptr<int>>();
+  for (int i = 0; i < 1000; ++i) u.set(i, std::make_unique<int>(i));  // grows with moves
+  for (int i = 0; i < 1000; ++i) {
+    std::unique_ptr<int>* p = u.find(i);
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(**p, i);
+  }
+  u.erase(3);
+  EXPECT_EQ(u.size(), 999u);
+  EXPECT_EQ(u.find(3), nullptr);
+}
+
+struct alignas(64) Wide {
+  int x = 0;
+  bool operator==(const Wide&) const = default;
+};
+std::uint64_t gomap_hash(const Wide& w, std::uint64_t seed) {
+  return gomap::hash<int>{}(w.x, seed);
+}
+
+TEST(Types, OverAlignedKeysAndValues) {
+  auto w = gomap::make<Wide, Wide>();
+  for (int i = 0; i < 1000; ++i) w.set(Wide{i}, Wide{-i});
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(w.get(Wide{i}).x, -i);
+  int misaligned = 0;
+  for (auto&& [k, v] : w) {
+    if (reinterpret_cast<std::uintptr_t>(&k) % alignof(Wide) != 0) ++misaligned;
+    if (reinterpret_cast<std::uintptr_t>(&v) % alignof(Wide) != 0) ++misaligned;
+  }
+  EXPECT_EQ(misaligned, 0);
+}
+
+TEST(Types, LargeKeysAndValues) {
+  // Go stores keys and values over 128 bytes indirectly; either way they
+  // must round-trip through growth, and stats().bytes counts their memory.
+  using BigK = std::array<char, 200>;
+  using BigV = std::array<char, 300>;
+  auto key = [](int i) {
+    BigK k{};
+    k[0] = static_cast<char>(i);
+    k[199] = static_cast<char>(i >> 8);
+    return k;
+  };
+  auto m = gomap::make<BigK, BigV>();
+  for (int i = 0; i < 1000; ++i) {
+    BigV v{};
+    v[299] = static_cast<char>(i);
+    m.set(key(i), v);
+  }
+  EXPECT_EQ(m.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(m.get(key(i))[299], static_cast<char>(i));
+  EXPECT_GE(m.stats().bytes, 1000u * (sizeof(BigK) + sizeof(BigV)));
+  m.erase(key(5));
+  EXPECT_FALSE(m.contains(key(5)));
+}
+
+TEST(Types, AssignBracedZero) {
+  // m[1] = {} assigns the zero value (inserting the key).
+  auto m = gomap::make<int, int>();
+  m[1] = {};
+  EXPECT_TRUE(m.contains(1));
+  EXPECT_EQ(m.get(1), 0);
 }
 
 // ------------------------------------------------------ transparent lookup

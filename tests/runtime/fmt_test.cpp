@@ -337,4 +337,26 @@ TEST(Fmt, FloatValuesAfterCompoundAssign) {
   EXPECT_EQ(println(f), "map[x:2.5 y:-1]");
 }
 
+TEST(Fmt, SliceElementFormatting) {
+  // fmt.Println(map[int][]string{1: {"a", "b c"}}) -> map[1:[a b c]]
+  gomap::Map<int, std::vector<std::string>> s{{1, {"a", "b c"}}};
+  EXPECT_EQ(println(s), "map[1:[a b c]]");
+  // fmt.Println(map[int][]bool{1: {true, false}}) -> map[1:[true false]]
+  gomap::Map<int, std::vector<bool>> b{{1, {true, false}}};
+  EXPECT_EQ(println(b), "map[1:[true false]]");
+  // fmt.Println(map[int][][]int{1: {{1, 2}, {3}}}) -> map[1:[[1 2] [3]]]
+  gomap::Map<int, std::vector<std::vector<int>>> n{{1, {{1, 2}, {3}}}};
+  EXPECT_EQ(println(n), "map[1:[[1 2] [3]]]");
+  // fmt.Println(map[int][]byte{1: []byte("ab")}) -> map[1:[97 98]]
+  gomap::Map<int, std::vector<std::uint8_t>> y{{1, {'a', 'b'}}};
+  EXPECT_EQ(println(y), "map[1:[97 98]]");
+  // fmt.Println(map[int][]float64{1: {1e6, 0.5}}) -> map[1:[1e+06 0.5]]
+  gomap::Map<int, std::vector<double>> f{{1, {1e6, 0.5}}};
+  EXPECT_EQ(println(f), "map[1:[1e+06 0.5]]");
+  // fmt.Println(map[int][]map[int]int{1: {{2: 3}}}) -> map[1:[map[2:3]]]
+  using Inner = gomap::Map<int, int>;
+  gomap::Map<int, std::vector<Inner>> mm{{1, {Inner{{2, 3}}}}};
+  EXPECT_EQ(println(mm), "map[1:[map[2:3]]]");
+}
+
 }  // namespace

@@ -7,13 +7,16 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <random>
 #include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -317,6 +320,119 @@ TEST(Hash, MemhashFallbackMatchesGo) {
   EXPECT_EQ(gomap::runtime::memhash32_fallback(0xdeadbeefu, 0x5eed, a), 0x79a2afa42837d1faull);
   EXPECT_EQ(gomap::runtime::memhash64_fallback(0x0123456789abcdefull, 0x5eed, a),
             0x2841b18ebdcb5496ull);
+}
+
+// ------------------------------------- Go's smhasher tests (hash_test.go)
+// Ports of runtime/hash_test.go's TestSmhasher* on gomap::hash<std::string>,
+// whichever memhash (aeshash or wyhash fallback) the CPU selected.
+
+// HashSet.check: collisions within Go's tolerance for a 64-bit hash.
+class HashSet {
+ public:
+  void add(std::uint64_t h) {
+    set_.insert(h);
+    ++n_;
+  }
+  void add_s(std::string_view s, std::uint64_t seed = 0) {
+    add(gomap::hash<std::string>{}(s, seed));
+  }
+  void check() const {
+    const double slop = 50.0;
+    const double collisions = static_cast<double>(n_ - set_.size());
+    const double pairs = static_cast<double>(n_) * static_cast<double>(n_ - 1) / 2;
+    const double expected = pairs / std::pow(2.0, 64);
+    const double stddev = std::sqrt(expected);
+    EXPECT_LE(collisions, expected + slop * (3 * stddev + 1)) << "of " << n_ << " hashes";
+  }
+
+ private:
+  std::unordered_set<std::uint64_t> set_;
+  std::size_t n_ = 0;
+};
+
+TEST(Smhasher, Sanity) {
+  // The hash of a key does not depend on bytes outside it, nor on alignment.
+  std::mt19937_64 r(1234);
+  constexpr int kRep = 10, kKeyMax = 128, kPad = 16, kOffMax = 16;
+  unsigned char b[kKeyMax + kOffMax + 2 * kPad], c[kKeyMax + kOffMax + 2 * kPad];
+  int bad = 0;
+  for (int k = 0; k < kRep; ++k) {
+    for (int n = 0; n < kKeyMax; ++n) {
+      for (int i = 0; i < kOffMax; ++i) {
+        for (auto& x : b) x = static_cast<unsigned char>(r());
+        for (auto& x : c) x = static_cast<unsigned char>(r());
+        std::memcpy(c + kPad + i, b + kPad, static_cast<std::size_t>(n));
+        const std::string_view kb(reinterpret_cast<const char*>(b + kPad),
+                                  static_cast<std::size_t>(n));
+        const std::string_view kc(reinterpret_cast<const char*>(c + kPad + i),
+                                  static_cast<std::size_t>(n));
+        if (gomap::hash<std::string>{}(kb, 0) != gomap::hash<std::string>{}(kc, 0)) ++bad;
+      }
+    }
+  }
+  EXPECT_EQ(bad, 0) << "hash depends on bytes outside the key";
+}
+
+TEST(Smhasher, AppendedZeros) {
+  const std::string s = "hello" + std::string(256, '\0');
+  HashSet h;
+  for (std::size_t i = 0; i <= s.size(); ++i) h.add_s(std::string_view(s).substr(0, i));
+  h.check();
+}
+
+TEST(Smhasher, SmallKeys) {
+  // All 0-2 byte strings (testing.Short()'s subset) have distinct hashes.
+  HashSet h;
+  char b[2];
+  for (int i = 0; i < 256; ++i) {
+    b[0] = static_cast<char>(i);
+    h.add_s(std::string_view(b, 1));
+    for (int j = 0; j < 256; ++j) {
+      b[1] = static_cast<char>(j);
+      h.add_s(std::string_view(b, 2));
+    }
+  }
+  h.check();
+}
+
+TEST(Smhasher, Zeros) {
+  // Different length strings of all zeros have distinct hashes (N shortened).
+  const std::string z(4096, '\0');
+  HashSet h;
+  for (std::size_t i = 0; i <= z.size(); ++i) h.add_s(std::string_view(z).substr(0, i));
+  h.check();
+}
+
+TEST(Smhasher, Seed) {
+  // Different seeds give different hashes of the same key.
+  HashSet h;
+  for (std::uint64_t seed = 0; seed < 100000; ++seed) h.add_s("hello", seed);
+  h.check();
+}
+
+TEST(Smhasher, FallbackToo) {
+  // The wyhash fallback (used where the CPU lacks AES-NI) passes the same
+  // checks; called directly since the startup choice cannot be switched.
+  const gomap::runtime::alg_state& a = gomap::runtime::alg();
+  auto fb = [&](std::string_view s, std::uint64_t seed) {
+    return gomap::runtime::memhash_fallback(s.data(), seed, s.size(), a);
+  };
+  HashSet zeros, small, seeds;
+  const std::string z(4096, '\0');
+  for (std::size_t i = 0; i <= z.size(); ++i) zeros.add(fb(std::string_view(z).substr(0, i), 0));
+  char b[2];
+  for (int i = 0; i < 256; ++i) {
+    b[0] = static_cast<char>(i);
+    small.add(fb(std::string_view(b, 1), 0));
+    for (int j = 0; j < 256; ++j) {
+      b[1] = static_cast<char>(j);
+      small.add(fb(std::string_view(b, 2), 0));
+    }
+  }
+  for (std::uint64_t seed = 0; seed < 100000; ++seed) seeds.add(fb("hello", seed));
+  zeros.check();
+  small.check();
+  seeds.check();
 }
 
 // ------------------------------------------------------------- map seeds

@@ -143,14 +143,16 @@ class Map {
   requires std::is_constructible_v<K, KArg&&> && std::is_constructible_v<V, VArg&&>
   void set(KArg&& k, VArg&& v) const {
     hmap_type& h = writable();
-    if constexpr (std::is_same_v<std::remove_cvref_t<VArg>, V> && std::is_trivially_copyable_v<V> &&
-                  sizeof(V) <= 16) {
+    if constexpr (!std::is_same_v<std::remove_cvref_t<VArg>, V>) {
+      // Go evaluates the right-hand side before assigning: build the V now,
+      // before growth work could move what a view (string_view, ...) sees.
+      return set(std::forward<KArg>(k), V(std::forward<VArg>(v)));
+    } else if constexpr (std::is_trivially_copyable_v<V> && sizeof(V) <= 16) {
       if (!std::is_rvalue_reference_v<VArg&&>) {
         V copy(v);  // free, and immune to aliasing the map's own cells
         return set(std::forward<KArg>(k), std::move(copy));
       }
-    } else if constexpr (std::is_same_v<std::remove_cvref_t<VArg>, V> &&
-                         std::is_copy_constructible_v<V>) {
+    } else if constexpr (std::is_copy_constructible_v<V>) {
       // A value taken from this very map must not move under us.
       if (h.might_relocate(std::addressof(v))) {
         V copy(std::as_const(v));
@@ -311,23 +313,29 @@ class Map<K, V, Hash, Eq>::reference {
   // The right-hand side is evaluated before the write begins, as in Go
   // (`m[a] += m[b]`): a proxy is read into a V first, and an operand that
   // lives inside this map is copied before growth work could move it.
-#define GOMAP_COMPOUND(op)                                  \
-  template <class T>                                        \
-  reference& operator op(const T& d) {                      \
-    if constexpr (is_reference_v<T>) {                      \
-      const V rhs = d.value();                              \
-      m_.update(K(key_), [&rhs](V& x) { x op rhs; });       \
-    } else if constexpr (std::is_copy_constructible_v<T>) { \
-      if (m_.refers_into(std::addressof(d))) {              \
-        const T rhs(d);                                     \
-        m_.update(K(key_), [&rhs](V& x) { x op rhs; });     \
-      } else {                                              \
-        m_.update(K(key_), [&d](V& x) { x op d; });         \
-      }                                                     \
-    } else {                                                \
-      m_.update(K(key_), [&d](V& x) { x op d; });           \
-    }                                                       \
-    return *this;                                           \
+#define GOMAP_COMPOUND(op)                                                                \
+  template <class T>                                                                      \
+  reference& operator op(const T& d) {                                                    \
+    if constexpr (is_reference_v<T>) {                                                    \
+      const V rhs = d.value();                                                            \
+      m_.update(K(key_), [&rhs](V& x) { x op rhs; });                                     \
+    } else if constexpr (std::is_arithmetic_v<T>) {                                       \
+      const T rhs = d; /* a scalar: copying is free */                                    \
+      m_.update(K(key_), [rhs](V& x) { x op rhs; });                                      \
+    } else if constexpr (!std::is_same_v<T, V> && std::is_constructible_v<V, const T&>) { \
+      const V rhs(d); /* a view (string_view, ...) may see into the map */                \
+      m_.update(K(key_), [&rhs](V& x) { x op rhs; });                                     \
+    } else if constexpr (std::is_copy_constructible_v<T>) {                               \
+      if (m_.refers_into(std::addressof(d))) {                                            \
+        const T rhs(d);                                                                   \
+        m_.update(K(key_), [&rhs](V& x) { x op rhs; });                                   \
+      } else {                                                                            \
+        m_.update(K(key_), [&d](V& x) { x op d; });                                       \
+      }                                                                                   \
+    } else {                                                                              \
+      m_.update(K(key_), [&d](V& x) { x op d; });                                         \
+    }                                                                                     \
+    return *this;                                                                         \
   }
   GOMAP_COMPOUND(+=)
   GOMAP_COMPOUND(-=)
