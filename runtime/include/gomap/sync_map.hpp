@@ -361,9 +361,10 @@ class SyncMap {
     read_only* read = read_.load(std::memory_order_acquire);
     if (entry* e = get_entry(read->m, key)) {
       if (auto [old, ok] = try_swap(e, box.get()); ok) {
-        box.release();
+        // Ownership moved into e->p by the CAS above.
+        box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
         if (old == nullptr) size_.fetch_add(1, std::memory_order_relaxed);
-        return old;
+        return old;  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): box lives in e->p
       }
     }
     std::lock_guard lk(mu_);
@@ -386,7 +387,8 @@ class SyncMap {
       auto fresh = std::make_unique<entry>(box.get());
       dirty_.set(std::move(key), fresh.get());  // may throw: box and entry still ours
       fresh.release();
-      box.release();
+      // Ownership moved into e->p by the CAS above.
+      box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
     }
     if (old == nullptr) size_.fetch_add(1, std::memory_order_relaxed);
     return old;
@@ -486,7 +488,8 @@ class SyncMap {
     for (;;) {
       if (e->p.compare_exchange_weak(p, box.get(), std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
-        box.release();
+        // Ownership moved into e->p by the CAS above.
+        box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
         p->retire();
         return true;
       }
