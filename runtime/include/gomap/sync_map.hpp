@@ -158,19 +158,9 @@ class SyncMap {
   // CompareAndDelete
   bool compare_and_delete(const K& key, const V& old) {
     rcu_reader guard;
-    read_only* read = read_.load(std::memory_order_acquire);
-    entry* e = get_entry(read->m, key);
-    if (e == nullptr && read->amended) {
-      std::lock_guard lk(mu_);
-      read = read_.load(std::memory_order_relaxed);
-      e = get_entry(read->m, key);
-      if (e == nullptr && read->amended) {
-        // Don't delete key from dirty_: we still need to do the "compare" part of the
-        // operation. The entry will eventually be expunged when the dirty map is promoted.
-        e = get_entry(dirty_, key);
-        miss_locked();
-      }
-    }
+    // Don't delete key from dirty_: we still need to do the "compare" part of the
+    // operation.  The entry will eventually be expunged when the dirty map is promoted.
+    entry* e = lookup(key);
     if (e == nullptr) return false;
     value_box* p = e->p.load(std::memory_order_acquire);
     for (;;) {
