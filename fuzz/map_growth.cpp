@@ -1,0 +1,318 @@
+// map_growth: inputs that steer growth exactly.
+//
+// The harness reads the map's seed-dependent bucket choice through the
+// engine (map_access::engine(m)->hash_of), so an input can say "put n keys
+// into bucket b" whatever seed the map drew.  That is how it piles keys into
+// overflow chains, empties them again so Go's overflow counter reaches 2^B
+// (a same-size grow on the next insert), fills the table to exactly
+// loadFactor*2^B (a doubling grow on the next insert), and then drives
+// incremental evacuation with writes, lookups and iterators in between.
+// After every step: the model, the runtime's invariant checker, and Go's
+// growth rules (hashGrow fires exactly when overLoadFactor or
+// tooManyOverflowBuckets says so; growth finishes; nevacuate only moves
+// forward).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <gomap/map.hpp>
+
+#include "fuzz_common.hpp"
+
+namespace gomap_fuzz::map_growth {
+namespace {
+
+using K = std::uint64_t;
+using V = std::uint64_t;
+using map_t = gomap::Map<K, V>;
+using hmap_t = gomap::runtime::hmap<K, V, gomap::hash<K>, gomap::equal_to<K>>;
+
+class harness {
+ public:
+  harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
+
+  void run() {
+    // Start from a hint sometimes, so growth begins at a larger B.
+    const std::uint8_t h = in_.byte();
+    m_ = gomap::make<K, V>(h < 0xC0 ? 0 : (h & 0x3F) * 8);
+    while (!in_.empty() && step_ < 2048) {
+      one_op();
+      check_all();
+      ++step_;
+    }
+    while (park_live_) step_park();
+  }
+
+ private:
+  void check(bool ok, const std::string& what) {
+    if (!ok) fail("map_growth", what, step_);
+  }
+  hmap_t* engine() const { return gomap::runtime::map_access::engine(m_); }
+  std::uint64_t bucket_of(K k) const {
+    hmap_t* h = engine();
+    return h->hash_of(k) & ((std::uint64_t{1} << h->B) - 1);
+  }
+
+  void check_all() {
+    hmap_t* h = engine();
+    const gomap::MapStats s = m_.stats();
+    check(m_.size() == model_.size(),
+          "size " + std::to_string(m_.size()) + " != model " + std::to_string(model_.size()));
+    check(s.count == model_.size() && s.B == h->B && s.bucket_count == (std::uint64_t{1} << h->B),
+          "stats disagree with the map");
+    check(s.growing == h->growing() && s.nevacuate == h->nevacuate, "stats: growth fields");
+    if (h->growing()) check(h->nevacuate <= h->noldbuckets(), "nevacuate beyond the old array");
+    const std::string inv = gomap::runtime::map_access::check_invariants(m_);
+    check(inv.empty(), "check_invariants: " + inv);
+  }
+
+  // A key not in the map whose bucket (in the current array) is `target`.
+  K fresh_key_for(std::uint64_t target) {
+    const std::uint64_t mask = (std::uint64_t{1} << engine()->B) - 1;
+    target &= mask;
+    for (int tries = 0; tries < 1 << 14; ++tries) {
+      const K k = next_key_++;
+      if (model_.count(k) == 0 && bucket_of(k) == target) return k;
+    }
+    return fresh_key();
+  }
+  K fresh_key() {
+    K k;
+    do k = next_key_++;
+    while (model_.count(k) != 0);
+    return k;
+  }
+
+  // Insert a new key and check hashGrow's decision (mapassign).
+  void insert(K k) {
+    hmap_t* h = engine();
+    const bool was_growing = h->growing();
+    const std::uint8_t b0 = h->B;
+    const bool new_key = model_.count(k) == 0;
+    const bool overload = hmap_t::over_load_factor(h->count + 1, b0);
+    const bool too_many = hmap_t::too_many_overflow_buckets(h->noverflow, b0);
+    const V v = k * 3 + step_;
+    m_.set(k, v);
+    model_[k] = v;
+    h = engine();
+    if (!new_key) {
+      check(h->B == b0, "B changed on an update of an existing key");
+    } else if (was_growing) {
+      // growWork may finish the grow in progress; mapassign then decides
+      // again (Go: `goto again`), so a doubling may start in this very
+      // insert — only if the table was over the load factor.
+      check(h->B == b0 || (h->B == b0 + 1 && overload),
+            "B changed while a grow was in progress, without reaching the load factor");
+    } else if (overload) {
+      check(h->B == b0 + 1, "no doubling grow at the load factor (count " +
+                                std::to_string(h->count) + ", B " + std::to_string(b0) + ")");
+    } else if (too_many && h->buckets != nullptr) {
+      check(h->B == b0 && (!h->growing() || h->same_size_grow()),
+            "too many overflow buckets did not start a same-size grow");
+    } else {
+      check(h->B == b0, "B changed without a reason to grow");
+    }
+    // After a new key, a table that is not growing is within the load factor
+    // (mapassign grows before the 6.5*2^B+1-th entry).  Only here: a delete
+    // may finish a same-size grow that the table outgrew meanwhile, and Go
+    // waits for the next insert to double.
+    if (new_key && !h->growing())
+      check(!hmap_t::over_load_factor(h->count, h->B), "map over the load factor and not growing");
+  }
+  void erase(K k) {
+    m_.erase(k);
+    if (model_.erase(k) != 0 && park_live_) park_.removed(k);
+  }
+
+  void lookup_all() {
+    for (const auto& [k, v] : model_) {
+      const V* p = m_.find(k);
+      check(p != nullptr && *p == v, "a key in the model is not found (or has the wrong value)");
+    }
+    for (int i = 0; i < 8; ++i) check(!m_.contains(fresh_key_probe(i)), "an absent key was found");
+  }
+  K fresh_key_probe(int i) const { return next_key_ + 1000003ull * (i + 1); }
+
+  void full_range() {
+    range_tracker<K> t;
+    t.start(model_);
+    std::size_t n = 0;
+    for (auto&& [k, v] : m_) {
+      const std::string e = t.produce(model_, k, v);
+      check(e.empty(), "range: " + e);
+      ++n;
+    }
+    check(n == model_.size(), "range produced a different number of entries");
+  }
+
+  // One iterator parked mid-walk across growth.
+  void start_park() {
+    park_ = range_tracker<K>();
+    park_.start(model_);
+    it_ = m_.begin();
+    park_live_ = true;
+    see_park();
+  }
+  void see_park() {
+    if (it_ == std::default_sentinel) {
+      const std::string e = park_.finish_complete();
+      check(e.empty(), "parked iterator: " + e);
+      park_live_ = false;
+      it_ = map_t::iterator();
+      return;
+    }
+    auto&& [k, v] = *it_;
+    const std::string e = park_.produce(model_, k, v);
+    check(e.empty(), "parked iterator: " + e);
+  }
+  void step_park() {
+    if (!park_live_) return;
+    ++it_;
+    see_park();
+  }
+
+  void one_op() {
+    hmap_t* h = engine();
+    const std::uint8_t op = in_.byte();
+    switch (op % 14) {
+      case 0: {  // n new keys into one bucket: overflow chains
+        const std::uint64_t target = in_.byte();
+        const int n = in_.byte() % 24 + 1;
+        for (int i = 0; i < n; ++i) insert(fresh_key_for(target));
+        break;
+      }
+      case 1: {  // erase up to n keys of one bucket
+        const std::uint64_t target = in_.byte() & ((std::uint64_t{1} << h->B) - 1);
+        int n = in_.byte() % 24 + 1;
+        std::vector<K> victims;
+        for (const auto& kv : model_)
+          if (n > 0 && bucket_of(kv.first) == target) {
+            victims.push_back(kv.first);
+            --n;
+          }
+        for (K k : victims) erase(k);
+        break;
+      }
+      case 2: {  // fill to exactly loadFactor*2^B (+delta): the next insert doubles
+        const int delta = static_cast<int>(in_.byte() % 5) - 2;
+        const std::uint64_t cap = h->B == 0 ? 8 : 13 * (std::uint64_t{1} << h->B) / 2;
+        const std::int64_t goal = static_cast<std::int64_t>(cap) + delta;
+        if (goal > 3000) break;  // B <= 8: keeps an input fast
+        while (static_cast<std::int64_t>(model_.size()) < goal) insert(fresh_key());
+        break;
+      }
+      case 3: {  // churn every bucket: overflow buckets up to 2^B, then empty
+        const std::uint8_t b0 = h->B;
+        if (b0 > 7) break;
+        const std::uint64_t nb = std::uint64_t{1} << b0;
+        const int per = in_.byte() % 10 + 8;
+        std::vector<K> added;
+        for (std::uint64_t b = 0; b < nb && engine()->B == b0; ++b)
+          for (int i = 0; i < per; ++i) {
+            const K k = fresh_key_for(b);
+            insert(k);
+            added.push_back(k);
+          }
+        for (K k : added) erase(k);
+        break;
+      }
+      case 4:
+        insert(fresh_key());
+        break;
+      case 5: {  // erase n keys, any buckets
+        int n = in_.byte() % 32;
+        std::vector<K> victims;
+        for (const auto& kv : model_) {
+          if (n-- <= 0) break;
+          victims.push_back(kv.first);
+        }
+        for (K k : victims) erase(k);
+        break;
+      }
+      case 6: {  // writes that insert nothing still do growth work
+        if (model_.empty()) break;
+        int n = in_.byte() % 8 + 1;
+        for (const auto& [k, v] : model_) {
+          if (n-- <= 0) break;
+          m_.set(k, v);
+        }
+        m_.erase(fresh_key_probe(0));
+        break;
+      }
+      case 7:
+        lookup_all();
+        break;
+      case 8:
+        full_range();
+        break;
+      case 9:
+        start_park();
+        break;
+      case 10: {
+        int n = in_.byte() % 16 + 1;
+        while (n-- > 0 && park_live_) step_park();
+        break;
+      }
+      case 11: {  // reserve: grows (finishing any grow first) so n entries fit
+        const std::int64_t n = in_.u16() % 4096;
+        m_.reserve(n);
+        check(!hmap_t::over_load_factor(static_cast<std::uint64_t>(n), engine()->B),
+              "reserve(n) left too few buckets for n entries");
+        break;
+      }
+      case 12:
+        if ((in_.byte() & 3) == 0) {
+          m_.clear();
+          if (!model_.empty() && park_live_) park_.cleared();
+          model_.clear();
+        }
+        break;
+      default: {  // mutating loop: every produced entry triggers inserts/erases
+        range_tracker<K> t;
+        t.start(model_);
+        const std::uint8_t ctl = in_.byte();
+        int budget = 256;  // inserted entries may be produced too: bound the loop's growth
+        for (auto&& [k, v] : m_) {
+          const std::string e = t.produce(model_, k, v);
+          check(e.empty(), "mutating range: " + e);
+          const K kc = k;
+          if (ctl & 1) {
+            erase(kc);
+            t.removed(kc);
+          }
+          if (budget-- > 0) {
+            if (ctl & 2) insert(fresh_key_for(kc));
+            if (ctl & 4) insert(fresh_key());
+          }
+          if (model_.size() < 512 || budget % 64 == 0) check_all();
+        }
+        const std::string e = t.finish_complete();
+        check(e.empty(), "mutating range: " + e);
+        break;
+      }
+    }
+  }
+
+  input in_;
+  std::size_t step_ = 0;
+  map_t m_;
+  std::unordered_map<K, V> model_;
+  K next_key_ = 1;
+  map_t::iterator it_;
+  range_tracker<K> park_;
+  bool park_live_ = false;
+};
+
+}  // namespace
+
+int run(const std::uint8_t* data, std::size_t size) {
+  harness(data, size).run();
+  return 0;
+}
+
+}  // namespace gomap_fuzz::map_growth
+
+GOMAP_FUZZ_ENTRY(gomap_fuzz::map_growth::run)

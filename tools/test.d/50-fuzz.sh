@@ -1,0 +1,62 @@
+# Fuzz smoke: every harness in fuzz/ runs on its committed corpus for a bounded
+# time (GOMAP_FUZZ_SMOKE_SECONDS, default 25 s; two harnesses at a time).  A
+# crash, leak, timeout or failed check fails the step and prints the
+# reproducer (path and hex) and the harness's report.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${GOMAP_FUZZ_SMOKE_SECONDS:-25}
+build=${GOMAP_FUZZ_BUILD_DIR:-build/fuzz}  # the preset's directory unless told otherwise
+cmake --preset fuzz -B "$build" -Wno-dev >/dev/null || exit 1
+cmake --build "$build" -j "${GOMAP_JOBS:-2}" || exit 1
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+harnesses=()
+for bin in "$build"/fuzz/*; do
+  h=$(basename "$bin")
+  [[ -x $bin && -f fuzz/$h.cpp ]] && harnesses+=("$h")
+done
+((${#harnesses[@]})) || { echo "50-fuzz: no harnesses built"; exit 1; }
+
+smoke() {
+  local h=$1 work=$tmp/$1
+  mkdir -p "$work/corpus" "$work/artifacts"
+  # A scratch copy: new inputs found during the smoke run do not touch fuzz/corpus.
+  cp fuzz/corpus/"$h"/* "$work/corpus/" 2>/dev/null || true
+  local dict=()
+  [[ -f fuzz/$h.dict ]] && dict=(-dict="fuzz/$h.dict")
+  "$build/fuzz/$h" "$work/corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=20 \
+    -rss_limit_mb=2048 -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+    >"$work/log" 2>&1
+  echo $? >"$work/rc"
+}
+
+running=0
+for h in "${harnesses[@]}"; do
+  smoke "$h" &
+  running=$((running + 1))
+  if ((running >= 2)); then wait -n; running=$((running - 1)); fi
+done
+wait
+
+failed=0
+for h in "${harnesses[@]}"; do
+  work=$tmp/$h
+  rc=$(cat "$work/rc" 2>/dev/null || echo 1)
+  execs=$(grep -oE '^stat::number_of_executed_units: *[0-9]+' "$work/log" | grep -oE '[0-9]+$')
+  if [[ $rc == 0 ]]; then
+    echo "fuzz smoke $h: ok (${execs:-?} executions in ${seconds}s)"
+    continue
+  fi
+  failed=$((failed + 1))
+  echo "fuzz smoke $h: FAILED (exit $rc)"
+  for a in "$work"/artifacts/*; do
+    [[ -f $a ]] || continue
+    echo "  reproducer $(basename "$a") ($(stat -c %s "$a") bytes, hex):"
+    od -An -tx1 -v "$a" | sed 's/^/   /'
+  done
+  echo "  --- harness log (tail) ---"
+  grep -v '^#[0-9]' "$work/log" | tail -60 | sed 's/^/  /'
+done
+echo "fuzz smoke: $((${#harnesses[@]} - failed)) passed, $failed failed"
+((failed == 0))
