@@ -753,16 +753,26 @@ TEST(SyncMap, ForkLeavesChildUsable) {
   SyncMap<int, int> m;
   for (int i = 0; i < 100; ++i) m.store(i, i);
   m.range([](const int&, const int&) { return true; });  // promote: loads take no lock
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false}, park{false};
+  std::atomic<int> parked{0};
   std::vector<std::thread> readers;
   for (int t = 0; t < 2; ++t) {
     readers.emplace_back([&] {
-      for (int i = 0; !stop.load(std::memory_order_relaxed); i = (i + 1) % 100) {
+      for (int i = 0; !park.load(std::memory_order_relaxed); i = (i + 1) % 100) {
         if (m.load(i) != i) ADD_FAILURE();
       }
+      // Park *inside* a read section: at the fork these threads are mid-read, the case
+      // rcu's fork handler must release in the child.  (Parked, they are certainly not
+      // inside the allocator either: LLVM 14's ASan allocator has no fork handlers, so a
+      // thread caught allocating at the fork would deadlock the child's next malloc.)
+      gomap::rcu_reader guard;
+      if (m.load(7) != 7) ADD_FAILURE();
+      parked.fetch_add(1);
+      while (!stop.load(std::memory_order_relaxed)) std::this_thread::yield();
     });
   }
-  std::this_thread::yield();
+  park.store(true);
+  while (parked.load() < 2) std::this_thread::yield();
   const pid_t pid = fork();
   ASSERT_NE(pid, -1);
   if (pid == 0) {
