@@ -100,23 +100,9 @@ void print_thread_ref(std::uint32_t token) noexcept {
 }
 
 void print_self(const void* map) noexcept {
-  write_err("\nthread ");
-  if (const std::uint32_t tok = detail::t_thread_token; tok != 0) {
-    write_err("T");
-    write_err_u64(tok);
-    write_err(" ");
-  }
-  write_err("(");
   const pid_t tid = current_tid();
   char buf[16];
-  if (const std::string_view name = thread_name(tid, buf); !name.empty()) {
-    write_err("\"");
-    write_err(name);
-    write_err("\", ");
-  }
-  if (tid == ::getpid()) write_err("main thread, ");
-  write_err("tid ");
-  write_err_u64(static_cast<std::uint64_t>(tid));
+  write_thread_heading(detail::t_thread_token, thread_name(tid, buf), tid);
   write_err(")");
   if (map != nullptr) {
     write_err(" detected it on map 0x");

@@ -14,6 +14,9 @@ namespace gomap::detect::internal {
 void write_err(std::string_view s) noexcept;
 void write_err_u64(std::uint64_t v) noexcept;
 void write_err_hex(std::uintptr_t v) noexcept;
+// "\nthread T<token> (\"<name>\", main thread, tid <tid>" — the heading of one thread in
+// a report; the caller closes the parenthesis.  token 0 and an empty name are omitted.
+void write_thread_heading(std::uint32_t token, std::string_view name, pid_t tid) noexcept;
 
 // The thread registry behind thread_token().
 struct thread_info {

@@ -163,21 +163,7 @@ void print_other_threads() noexcept {
     task_path(tid, "wchan", path, sizeof path);
     const std::string_view wchan = read_small_file(path, wchan_buf, sizeof wchan_buf);
 
-    write_err("\nthread ");
-    if (const std::uint32_t tok = token_of_tid(tid); tok != 0) {
-      write_err("T");
-      write_err_u64(tok);
-      write_err(" ");
-    }
-    write_err("(");
-    if (!name.empty()) {
-      write_err("\"");
-      write_err(name);
-      write_err("\", ");
-    }
-    if (tid == ::getpid()) write_err("main thread, ");
-    write_err("tid ");
-    write_err_u64(static_cast<std::uint64_t>(tid));
+    write_thread_heading(token_of_tid(tid), name, tid);
     write_err("): state ");
     write_err(std::string_view(&state, 1));
     if (!wchan.empty() && wchan != "0") {
@@ -188,6 +174,24 @@ void print_other_threads() noexcept {
     if (!print_thread_stack(tid)) write_err("  (stack not available: the thread did not answer)\n");
   }
   ::closedir(d);
+}
+
+void write_thread_heading(std::uint32_t token, std::string_view name, pid_t tid) noexcept {
+  write_err("\nthread ");
+  if (token != 0) {
+    write_err("T");
+    write_err_u64(token);
+    write_err(" ");
+  }
+  write_err("(");
+  if (!name.empty()) {
+    write_err("\"");
+    write_err(name);
+    write_err("\", ");
+  }
+  if (tid == ::getpid()) write_err("main thread, ");
+  write_err("tid ");
+  write_err_u64(static_cast<std::uint64_t>(tid));
 }
 
 }  // namespace internal

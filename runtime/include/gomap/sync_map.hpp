@@ -290,19 +290,20 @@ class SyncMap {
   alignas(value_box) static inline unsigned char expunged_storage_[1] = {};
   static value_box* expunged() noexcept { return reinterpret_cast<value_box*>(expunged_storage_); }
 
-  // The entry for key, with Go's Load locking protocol (a miss when it needed mu_).
-  entry* lookup(const K& key) const {
+  // Go's Load locking protocol: the read map first; when the key is missing there and the
+  // dirty map holds more, look again under mu_ (dirty_ may have been promoted while we
+  // were blocked), then in dirty_, where `in_dirty_locked(e)` runs with mu_ held.
+  template <class InDirtyLocked>
+  entry* lookup_with(const K& key, InDirtyLocked in_dirty_locked) const {
     read_only* read = read_.load(std::memory_order_acquire);
     entry* e = get_entry(read->m, key);
     if (e == nullptr && read->amended) {
       std::lock_guard lk(mu_);
-      // Avoid reporting a spurious miss if dirty_ got promoted while we were blocked on
-      // mu_. (If further loads of the same key will not miss, it's not worth copying the
-      // dirty map for this key.)
       read = read_.load(std::memory_order_relaxed);
       e = get_entry(read->m, key);
       if (e == nullptr && read->amended) {
         e = get_entry(dirty_, key);
+        in_dirty_locked(e);
         // Regardless of whether the entry was present, record a miss: this key will take
         // the slow path until the dirty map is promoted to the read map.
         miss_locked();
@@ -311,25 +312,20 @@ class SyncMap {
     return e;
   }
 
+  // The entry for key (Load).
+  entry* lookup(const K& key) const {
+    return lookup_with(key, [](entry*) {});
+  }
+
   // LoadAndDelete's lookup: a dirty-only key leaves dirty_ right away, and its entry,
   // now in no map, is retired (we keep using it until our read section ends).
   entry* find_for_delete(const K& key) {
-    read_only* read = read_.load(std::memory_order_acquire);
-    entry* e = get_entry(read->m, key);
-    if (e == nullptr && read->amended) {
-      std::lock_guard lk(mu_);
-      read = read_.load(std::memory_order_relaxed);
-      e = get_entry(read->m, key);
-      if (e == nullptr && read->amended) {
-        e = get_entry(dirty_, key);
-        if (e != nullptr) {
-          dirty_.erase(key);
-          e->retire();
-        }
-        miss_locked();
+    return lookup_with(key, [&](entry* e) {
+      if (e != nullptr) {
+        dirty_.erase(key);
+        e->retire();
       }
-    }
-    return e;
+    });
   }
 
   // delete: returns the value box it removed (to be retired), nullptr if there was none.
