@@ -331,4 +331,34 @@ TEST(Rcu, ForkLeavesChildUsable) {
   gomap::rcu_barrier();
 }
 
+// fork() that lands inside another thread's retire_head, after it counted the retire and
+// before it pushed the object: the child's statistics must not count the lost object.
+TEST(Rcu, ForkDuringUnfinishedRetireKeepsCountsExact) {
+  gomap::rcu_barrier();
+  std::atomic<int> step{0};
+  std::thread stuck([&] {
+    rcu_test_access::count_unpushed_retire(1);
+    step.store(1);
+    while (step.load() != 2) std::this_thread::yield();
+    rcu_test_access::count_unpushed_retire(-1);  // the parent's copy finishes "unpushed"
+  });
+  while (step.load() != 1) std::this_thread::yield();
+  const pid_t pid = fork();
+  ASSERT_NE(pid, -1);
+  if (pid == 0) {
+    alarm(60);
+    gomap::rcu_retire(new int(5));
+    gomap::rcu_barrier();
+    _exit(rcu_test_access::pending() == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  step.store(2);
+  stuck.join();
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  gomap::rcu_barrier();
+  EXPECT_EQ(rcu_test_access::pending(), 0u);
+}
+
 }  // namespace

@@ -376,6 +376,17 @@ inline void rcu_domain::atfork_child() noexcept {
     r->state.store(0, std::memory_order_release);
     r->in_use.store(false, std::memory_order_release);
   }
+  // A thread that vanished between counting a retire and pushing it left a count with no
+  // object behind (its object is lost to the child, as is all of that thread's memory).
+  // Recount from what the child really holds so the statistics stay exact.
+  std::uint64_t retired = 0;
+  std::uint64_t held = 0;
+  for (auto* r = d.records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
+    retired += r->retired.load(std::memory_order_relaxed);
+    for (auto* h = r->inbox.load(std::memory_order_acquire); h != nullptr; h = h->rcu_next) ++held;
+  }
+  for (auto* h = d.queue_head_; h != nullptr; h = h->rcu_next) ++held;
+  d.reclaimed_.store(retired - held, std::memory_order_relaxed);
   d.reclaim_mu_.unlock();
 }
 
@@ -474,6 +485,14 @@ struct rcu_test_access {
       n += r->in_use.load(std::memory_order_acquire) ? 1 : 0;
     }
     return n;
+  }
+  // Counts a retire on the caller's record without pushing anything: the state a thread
+  // leaves when fork() catches it between the two steps of retire_head.
+  static void count_unpushed_retire(std::int64_t delta,
+                                    rcu_domain& d = rcu_default_domain()) noexcept {
+    if (detail::rcu_tls_record == nullptr) d.register_thread();
+    detail::rcu_tls_record->retired.fetch_add(static_cast<std::uint64_t>(delta),
+                                              std::memory_order_relaxed);
   }
   // One collection pass, as a retiring thread makes every kCollectEvery retires.
   static void collect(rcu_domain& d = rcu_default_domain()) noexcept { d.collect(true); }
