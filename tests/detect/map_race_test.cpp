@@ -117,16 +117,27 @@ TEST(Locked, MixedOpsNeverReport) {
   }
 }
 
-// ThreadSanitizer names gomap::Map, with both stacks.
+// ThreadSanitizer names gomap::Map, with both stacks. TSan updates its shadow without
+// locks, so two annotations made at the same instant can miss each other; gomap's own
+// flag check then ends the run first. That outcome is also correct, so a scenario gets a
+// few runs: each must end in one of the two reports, and one must be TSan's.
 TEST(Tsan, RacingProgramReportsARaceOnGomapMap) {
   if (!under_tsan()) GTEST_SKIP() << "not a ThreadSanitizer build";
   SKIP_IF_DETECTION_OFF();  // the annotations go with the checks
   for (const char* s : {"map-writes", "map-read-write", "map-iterate-write"}) {
-    const auto r = run_child(child, {s}, {"TSAN_OPTIONS=halt_on_error=1"}, 120);
-    EXPECT_NE(r.err.find("WARNING: ThreadSanitizer: race on gomap::Map"), std::string::npos)
-        << s << "\n"
-        << r.err;
-    EXPECT_NE(r.err.find("Previous "), std::string::npos) << s << "\n" << r.err;
+    bool tsan_reported = false;
+    for (int attempt = 0; attempt < 5 && !tsan_reported; ++attempt) {
+      const auto r = run_child(child, {s}, {"TSAN_OPTIONS=halt_on_error=1"}, 120);
+      tsan_reported =
+          r.err.find("WARNING: ThreadSanitizer: race on gomap::Map") != std::string::npos;
+      if (tsan_reported) {
+        EXPECT_NE(r.err.find("Previous "), std::string::npos) << s << "\n" << r.err;
+      } else {
+        EXPECT_NE(r.err.find("fatal error: concurrent map "), std::string::npos) << s << "\n"
+                                                                                 << r.err;
+      }
+    }
+    EXPECT_TRUE(tsan_reported) << s << ": no ThreadSanitizer report in 5 runs";
   }
 }
 
