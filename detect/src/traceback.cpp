@@ -382,14 +382,15 @@ bool print_thread_stack(pid_t tid) noexcept {
     return false;
   }
   // A thread that blocks the signal (or is kept from handling it, as TSan
-  // may) goes without a stack after 500 ms.
+  // may) goes without a stack after 2 s (generous: a loaded machine may take
+  // long to schedule it).
   for (int waited_ms = 0; !g_remote.done.load(std::memory_order_acquire); ++waited_ms) {
-    if (waited_ms >= 500) {
+    if (waited_ms >= 2000) {
       pid_t expected = tid;
       if (g_remote.target.compare_exchange_strong(expected, 0)) return false;
       // Its handler is unwinding right now; give it another moment, then
       // stop asking anyone (it might still be writing frames).
-      if (waited_ms >= 1500) {
+      if (waited_ms >= 3000) {
         usable = false;
         return false;
       }

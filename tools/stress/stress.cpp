@@ -393,9 +393,14 @@ int run(const options& o) {
 
 // -------------------------------------------------------------- racy demo
 // Unsynchronized writers on a plain Map: Go's runtime would kill this
-// program with "fatal error: concurrent map writes"; so does gomap.
+// program with "fatal error: concurrent map writes"; so does gomap.  The map
+// is filled first, so the racing writes overwrite in place: two writers that
+// both slip past the flag check before either sets it then race on a value,
+// not on growth, and the run ends in the detector's report rather than in
+// memory freed under another writer (which ASan would report first).
 [[noreturn]] void racy_child() {
-  auto m = gomap::make<int, int>();
+  auto m = gomap::make<int, int>(4096);
+  for (int k = 0; k < 4096; ++k) m.set(k, 0);
   std::vector<std::thread> ts;
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([m, t] {
