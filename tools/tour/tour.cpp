@@ -110,7 +110,10 @@ int main() {
   section("a real race, caught",
           "two goroutines writing one map -> fatal error: concurrent map writes");
   auto [err, status] = run_child([] {
-    auto shared = gomap::make<int, int>();
+    // Filled first, so the racing writes overwrite in place: the race is on values, and
+    // the detector (not freed memory under a growing map) ends the child.
+    auto shared = gomap::make<int, int>(2048);
+    for (int k = 0; k < 1024; ++k) shared[k] = shared[(1 << 20) + k] = 0;
     std::atomic<bool> stop{false};
     auto writer = [&](int base) {
       for (int i = 0; !stop.load(std::memory_order_relaxed); i++) shared[base + (i & 1023)] = i;
