@@ -1,9 +1,12 @@
 // Port of Go's TestMapStringBytesLookup (runtime/map_test.go): looking up a
 // std::string key through a std::string_view or const char* must not build a
-// std::string (Go: m[string(bytes)] does not allocate).  This binary
-// replaces the global operator new/delete to count allocations.
+// std::string (Go: m[string(bytes)] does not allocate); and the per-thread
+// block cache (runtime/block_cache.hpp) that lets a map made and dropped in a
+// loop skip malloc, as Go's stack-allocated maps do.  This binary replaces the
+// global operator new/delete to count allocations and frees.
 #include <gtest/gtest.h>
 #include <gomap/map.hpp>
+#include <gomap/runtime/block_cache.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -13,9 +16,11 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace {
 std::atomic<long> g_allocs{0};
+std::atomic<long> g_frees{0};
 }  // namespace
 
 void* operator new(std::size_t n) {
@@ -46,33 +51,43 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
   return std::malloc(n == 0 ? 1 : n);
 }
 void operator delete(void* p) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete[](void* p) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete(void* p, std::size_t) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete[](void* p, std::size_t) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete(void* p, std::align_val_t) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete[](void* p, std::align_val_t) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete(void* p, const std::nothrow_t&) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  if (p != nullptr) g_frees.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
 }
 
@@ -223,6 +238,96 @@ TEST(Alloc, IntLookupsDoNotAllocate) {
     for (int i = 0; i < 1000; ++i) m.set(i, -i);  // overwrites: no growth, no new cells
   });
   EXPECT_EQ(n, 0);
+}
+
+namespace block_cache = gomap::runtime::block_cache;
+
+#define SKIP_IF_CACHE_OFF()                                                      \
+  if (!block_cache::enabled) GTEST_SKIP() << "block cache off under sanitizers"; \
+  static_assert(true)
+
+TEST(BlockCache, ReusesAFreedBlockOfTheSameClass) {
+  SKIP_IF_CACHE_OFF();
+  block_cache::trim();
+  void* p = block_cache::allocate(100);
+  block_cache::deallocate(p, 100);
+  EXPECT_EQ(block_cache::cached_blocks(), 1u);
+  void* q = nullptr;
+  EXPECT_EQ(allocs_of([&] { q = block_cache::allocate(128); }), 0);  // same 64-byte class
+  EXPECT_EQ(q, p);
+  EXPECT_EQ(allocs_of([&] { block_cache::deallocate(block_cache::allocate(129), 129); }), 1);
+  block_cache::deallocate(q, 128);
+  block_cache::trim();
+  EXPECT_EQ(block_cache::cached_blocks(), 0u);
+}
+
+TEST(BlockCache, KeepsAtMostPerClassBlocksPerClass) {
+  SKIP_IF_CACHE_OFF();
+  block_cache::trim();
+  void* ps[10];
+  for (void*& p : ps) p = block_cache::allocate(200);
+  const long before = g_frees.load();
+  for (void* p : ps) block_cache::deallocate(p, 200);
+  EXPECT_EQ(block_cache::cached_blocks(), block_cache::per_class);
+  EXPECT_EQ(g_frees.load() - before, 10 - static_cast<long>(block_cache::per_class));
+  block_cache::trim();
+  EXPECT_EQ(g_frees.load() - before, 10);
+}
+
+TEST(BlockCache, LargeRequestsGoToTheHeap) {
+  block_cache::trim();
+  const long before = g_frees.load();
+  EXPECT_EQ(allocs_of([] {
+              block_cache::deallocate(block_cache::allocate(block_cache::max_bytes + 1),
+                                      block_cache::max_bytes + 1);
+            }),
+            1);
+  EXPECT_EQ(g_frees.load() - before, 1);
+  EXPECT_EQ(block_cache::cached_blocks(), 0u);
+}
+
+TEST(BlockCache, ThreadExitReturnsItsBlocks) {
+  // The blocks a thread still caches go back to the heap when it exits.
+  SKIP_IF_CACHE_OFF();
+  std::size_t cached = 0;
+  long frees_at_end = 0;
+  std::thread([&] {
+    void* ps[8];
+    for (void*& p : ps) p = block_cache::allocate(512);
+    for (void* p : ps) block_cache::deallocate(p, 512);
+    cached = block_cache::cached_blocks();
+    frees_at_end = g_frees.load();
+  }).join();
+  EXPECT_EQ(cached, block_cache::per_class);
+  EXPECT_GE(g_frees.load() - frees_at_end, static_cast<long>(cached));
+}
+
+TEST(BlockCache, BlockFreedOnAnotherThreadJoinsThatThreadsCache) {
+  SKIP_IF_CACHE_OFF();
+  void* p = block_cache::allocate(300);
+  std::size_t cached_there = 0;
+  std::thread([&] {
+    block_cache::deallocate(p, 300);
+    cached_there = block_cache::cached_blocks();
+  }).join();
+  EXPECT_EQ(cached_there, 1u);
+}
+
+TEST(BlockCache, MapMadeAndDroppedInALoopDoesNotAllocate) {
+  // Go's BenchmarkNewSmallMap: the map does not escape, so Go allocates
+  // nothing; gomap reuses the hmap and first bucket array of the last one.
+  SKIP_IF_CACHE_OFF();
+  auto once = [] {
+    auto m = gomap::make<std::int64_t, std::int64_t>();
+    m.set(0, 0);
+    m.set(1, 1);
+    EXPECT_EQ(m.size(), 2u);
+  };
+  once();  // warms the cache
+  EXPECT_EQ(allocs_of([&] {
+              for (int i = 0; i < 100; ++i) once();
+            }),
+            0);
 }
 
 }  // namespace

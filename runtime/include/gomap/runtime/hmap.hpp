@@ -50,6 +50,7 @@
 #include "gomap/detect/guard.hpp"
 #include "gomap/hash.hpp"
 #include "gomap/panic.hpp"
+#include "gomap/runtime/block_cache.hpp"
 #include "gomap/runtime/bucket.hpp"
 #include "gomap/runtime/platform.hpp"
 
@@ -90,6 +91,16 @@ inline std::uint64_t invoke_hash(const Hash& h, const Q& k, std::uint64_t seed) 
     return static_cast<std::uint64_t>(h(k, seed));
   else
     return memhash64(static_cast<std::uint64_t>(h(k)), seed);
+}
+
+// Drops one reference; true if it was the last.  A count of 1, read with
+// acquire, means the caller is the only holder and nobody can take another
+// reference (that takes one to copy), so the common sole-owner release skips
+// the locked read-modify-write; the acquire pairs with earlier holders'
+// releasing decrements.
+inline bool drop_reference(std::atomic<std::uint32_t>& refs) noexcept {
+  if (refs.load(std::memory_order_acquire) == 1) return true;
+  return refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
 }
 
 // ---------------------------------------------------------------------------
@@ -135,15 +146,16 @@ struct bucket_array {
                                            header_bytes());
   }
 
+  // Small arrays (a map's first bucket) come from the thread's block cache.
   static void* alloc_raw(std::size_t bytes) {
     if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      return ::operator new(bytes);
+      return block_cache::allocate(bytes);
     else
       return ::operator new (bytes, std::align_val_t{alloc_align});
   }
-  static void free_raw(void* p) noexcept {
+  static void free_raw(void* p, std::size_t bytes) noexcept {
     if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      ::operator delete(p);
+      block_cache::deallocate(p, bytes);
     else
       ::operator delete (p, std::align_val_t{alloc_align});
   }
@@ -152,7 +164,8 @@ struct bucket_array {
     std::memset(p, 0, n * sizeof(bucket));  // all emptyRest, no overflow
     return static_cast<bucket*>(p);
   }
-  static void free_buckets(bucket* p) noexcept { free_raw(p); }
+  static void free_buckets(bucket* p, std::uint64_t n) noexcept { free_raw(p, n * sizeof(bucket)); }
+  std::size_t alloc_bytes() const noexcept { return header_bytes() + ntotal * sizeof(bucket); }
 
   // makeBucketArray
   static bucket_array* make(std::uint8_t b) {
@@ -160,7 +173,8 @@ struct bucket_array {
     std::uint64_t n = nbase;
     // For small b, overflow buckets are unlikely; avoid the overhead.
     if (b >= 4) n += bucket_shift(static_cast<std::uint8_t>(b - 4));
-    void* mem = alloc_raw(header_bytes() + n * sizeof(bucket));
+    const std::size_t bytes = header_bytes() + n * sizeof(bucket);
+    void* mem = alloc_raw(bytes);
     auto* a = ::new (mem) bucket_array;
     a->B = b;
     a->nmain = nbase;
@@ -212,6 +226,10 @@ struct bucket_array {
   // Destroy every live object: filled cells (key and value), and keys (and,
   // for non-reflexive key types, values) kept in evacuated cells.
   void destroy_objects() noexcept {
+    // Nothing to run for inline, trivially destructible keys and values: skip the walk.
+    if constexpr (!policy::indirect_key && !policy::indirect_elem &&
+                  std::is_trivially_destructible_v<K> && std::is_trivially_destructible_v<V>)
+      return;
     constexpr bool keep_values = !reflexive_key<K>::value && std::is_copy_constructible_v<V>;
     for (std::uint64_t i = 0; i < nmain; ++i) {
       const bool kept_here = is_kept(i);
@@ -241,7 +259,7 @@ struct bucket_array {
   }
 
   void free_heap_overflow() noexcept {
-    for (const chunk& k : chunks) free_buckets(k.base);
+    for (const chunk& k : chunks) free_buckets(k.base, k.n);
     chunks.clear();
     chunk_next = 0;
   }
@@ -260,9 +278,10 @@ struct bucket_array {
 
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (drop_reference(refs)) {
+      const std::size_t bytes = alloc_bytes();
       this->~bucket_array();
-      free_raw(this);
+      free_raw(this, bytes);
     }
   }
   bool shared() const noexcept { return refs.load(std::memory_order_acquire) > 1; }
@@ -364,9 +383,18 @@ class hmap {
     if (oldbuckets) oldbuckets->release();
   }
 
+  // The hmap itself comes from the thread's block cache: a map made and
+  // dropped in a loop (which Go would keep on the stack) skips malloc.
+  static void* operator new(std::size_t n) { return block_cache::allocate(n); }
+  static void operator delete(void* p, std::size_t n) noexcept { block_cache::deallocate(p, n); }
+  static void* operator new(std::size_t n, std::align_val_t a) { return ::operator new(n, a); }
+  static void operator delete(void* p, std::size_t, std::align_val_t a) noexcept {
+    ::operator delete(p, a);
+  }
+
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if (drop_reference(refs)) delete this;
   }
 
   // makemap: B chosen for the hint exactly as Go does; a negative hint, or
@@ -671,7 +699,7 @@ class hmap {
       // `m.erase(k)` with k referring into the map: growth work below must
       // not move it out from under the comparison.
       if (growing() && oldbuckets->contains(std::addressof(key))) {
-        const K copy(key);
+        const K copy(key);  // NOLINT(performance-unnecessary-copy-initialization): see above
         return erase(copy);
       }
     }

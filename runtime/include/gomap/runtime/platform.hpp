@@ -2,7 +2,8 @@
 //
 // Everything here is a small named building block with a portable fallback:
 // the 8-byte tophash match (SSE2 on x86-64, exact SWAR elsewhere), the
-// 64x64->128 multiply used by wyhash/wyrand, prefetch, and the AES-NI probe.
+// 64x64->128 multiply used by wyhash/wyrand, prefetch, the AES-NI probe, and
+// whether a heap-watching sanitizer is compiled in.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,20 @@
 #define GOMAP_X86_64 1
 #else
 #define GOMAP_X86_64 0
+#endif
+
+// Built with a sanitizer that watches the heap (ASan, TSan, MSan, HWASan):
+// the runtime then leaves every allocation to the real allocator.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GOMAP_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer) || __has_feature(hwaddress_sanitizer)
+#define GOMAP_SANITIZED 1
+#endif
+#endif
+#ifndef GOMAP_SANITIZED
+#define GOMAP_SANITIZED 0
 #endif
 
 #if defined(GOMAP_ASSERTIONS) && GOMAP_ASSERTIONS
