@@ -117,4 +117,16 @@ inline std::size_t cached_blocks() noexcept {
   return n;
 }
 
+// A base class whose objects come from the block cache: `new T` / `delete p`
+// on a T deriving from it allocate and free through allocate/deallocate
+// (over-aligned types go straight to the heap).
+struct cached {
+  static void* operator new(std::size_t n) { return allocate(n); }
+  static void operator delete(void* p, std::size_t n) noexcept { deallocate(p, n); }
+  static void* operator new(std::size_t n, std::align_val_t a) { return ::operator new(n, a); }
+  static void operator delete(void* p, std::size_t, std::align_val_t a) noexcept {
+    ::operator delete(p, a);
+  }
+};
+
 }  // namespace gomap::runtime::block_cache

@@ -340,9 +340,10 @@ class small_buffer {
 };
 
 // ---------------------------------------------------------------------------
-// hmap: the header of a Go map.
+// hmap: the header of a Go map.  It comes from the thread's block cache, so a
+// map made and dropped in a loop (which Go would keep on the stack) skips malloc.
 template <class K, class V, class Hash, class Eq>
-class hmap {
+class hmap : public block_cache::cached {
  public:
   using array = bucket_array<K, V>;
   using bucket = bmap<K, V>;
@@ -381,15 +382,6 @@ class hmap {
   ~hmap() {
     if (buckets) buckets->release();
     if (oldbuckets) oldbuckets->release();
-  }
-
-  // The hmap itself comes from the thread's block cache: a map made and
-  // dropped in a loop (which Go would keep on the stack) skips malloc.
-  static void* operator new(std::size_t n) { return block_cache::allocate(n); }
-  static void operator delete(void* p, std::size_t n) noexcept { block_cache::deallocate(p, n); }
-  static void* operator new(std::size_t n, std::align_val_t a) { return ::operator new(n, a); }
-  static void operator delete(void* p, std::size_t, std::align_val_t a) noexcept {
-    ::operator delete(p, a);
   }
 
   void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
