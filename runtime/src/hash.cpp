@@ -62,15 +62,11 @@ alg_state make_alg_state() noexcept {
   return s;
 }
 
-// fastrand: wyrand over a per-thread state seeded from the OS.
-std::uint64_t fastrand64() noexcept {
-  thread_local std::uint64_t state = [] {
-    std::uint64_t v;
-    get_random_data(&v, sizeof v);
-    return v;
-  }();
-  state += m1;
-  return mix(state, state ^ m2);
+// fastrand's seed: a thread's first draw (0 means "not seeded yet").
+std::uint64_t fastrand_seed() noexcept {
+  std::uint64_t v = 0;
+  while (v == 0) get_random_data(&v, sizeof v);
+  return v;
 }
 
 #if GOMAP_X86_64

@@ -44,17 +44,29 @@ inline const alg_state& alg() noexcept {
   return state;
 }
 
-// fastrand: a per-thread wyrand stream, seeded from the OS.
-std::uint64_t fastrand64() noexcept;
-inline std::uint32_t fastrand() noexcept {
-  return static_cast<std::uint32_t>(fastrand64());
-}
-
 inline constexpr std::uint64_t m1 = 0xa0761d6478bd642full;
 inline constexpr std::uint64_t m2 = 0xe7037ed1a0b428dbull;
 inline constexpr std::uint64_t m3 = 0x8ebc6af09c88c6e3ull;
 inline constexpr std::uint64_t m4 = 0x589965cc75374cc3ull;
 inline constexpr std::uint64_t m5 = 0x1d8e4e27c47d124full;
+
+// The calling thread's wyrand state; 0 until seeded.  constinit: a plain TLS
+// access, no guard (every map and every iterator draws from it).
+inline constinit thread_local std::uint64_t t_fastrand_state = 0;
+std::uint64_t fastrand_seed() noexcept;  // nonzero, from the OS
+
+// fastrand: a per-thread wyrand stream, seeded from the OS.
+inline std::uint64_t fastrand64() noexcept {
+  std::uint64_t s = t_fastrand_state;
+  if (s == 0) [[unlikely]]
+    s = fastrand_seed();
+  s += m1;
+  t_fastrand_state = s;
+  return mix(s, s ^ m2);
+}
+inline std::uint32_t fastrand() noexcept {
+  return static_cast<std::uint32_t>(fastrand64());
+}
 
 // memhashFallback (hash64.go).
 inline std::uint64_t memhash_fallback(const void* ptr, std::uint64_t seed, std::size_t s,
