@@ -14,6 +14,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -109,6 +110,26 @@ def parse_go(path):
     return rows
 
 
+def median_of_rounds(rows):
+    """One row per (workload, impl, n, threads): the median of its rounds.
+
+    tools/bench/run runs every side several times in turn, so a slow spell of a
+    shared machine lands on one round of each column instead of on one column.
+    """
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["workload"], r["impl"], r["n"], r["threads"]), []).append(r)
+    out = []
+    for rs in groups.values():
+        row = dict(rs[0])
+        for metric in ("ns_per_op", "bytes_per_entry"):
+            xs = [r[metric] for r in rs if r[metric] is not None]
+            row[metric] = statistics.median(xs) if xs else None
+        row["rounds"] = len(rs)
+        out.append(row)
+    return out
+
+
 def fmt_ns(x):
     if x is None:
         return "–"
@@ -193,7 +214,7 @@ def main():
     for p in a.go:
         if os.path.exists(p):
             rows += parse_go(p)
-    rows = sort_rows(rows)
+    rows = sort_rows(median_of_rounds(rows))
     os.makedirs(a.outdir, exist_ok=True)
     with open(os.path.join(a.outdir, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
