@@ -270,6 +270,7 @@ struct libdwfl {
 // symbols of the executable itself), else the module and offset.
 void print_with_dladdr(std::uintptr_t pc) noexcept {
   Dl_info info{};
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): pc is a code address from the unwinder
   if (::dladdr(reinterpret_cast<void*>(pc), &info) == 0) {
     write_err("??");
     return;

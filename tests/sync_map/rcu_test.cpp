@@ -130,6 +130,7 @@ TEST(Rcu, ReadersNeverSeeFreedObjects) {
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> bad{0};
   std::vector<std::thread> readers;
+  readers.reserve(3);
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
       while (!stop.load(std::memory_order_relaxed)) {
@@ -170,6 +171,7 @@ TEST(Rcu, ReclamationIsBounded) {
   };
   Progress progress[kReaders];
   std::vector<std::thread> readers;
+  readers.reserve(kReaders);
   for (int t = 0; t < kReaders; ++t) {
     readers.emplace_back([&, t] {
       while (!stop.load(std::memory_order_relaxed)) {
@@ -225,6 +227,7 @@ TEST(Rcu, ConcurrentRetireAndBarrier) {
   std::atomic<std::int64_t> deleted{0};
   const std::int64_t per_thread = scaled(200'000, 2'000);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (std::int64_t i = 0; i < per_thread; ++i) {
@@ -299,6 +302,7 @@ TEST(Rcu, ForkLeavesChildUsable) {
   std::atomic<bool> stop{false};
   std::atomic<int> inside{0};
   std::vector<std::thread> threads;
+  threads.reserve(2);
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&] {
       gomap::rcu_reader long_section;  // still open when fork() happens

@@ -137,7 +137,7 @@ int compare(const T& a, const T& b) {
     if (a < b) return -1;
     if (a > b) return 1;
     if (a == b) return 0;
-    const bool na = a != a, nb = b != b;
+    const bool na = std::isnan(a), nb = std::isnan(b);
     if (na && !nb) return -1;
     if (!na && nb) return 1;
     return 0;

@@ -215,9 +215,8 @@ std::uint64_t hash_value(const T& v, std::uint64_t seed) {
   } else if constexpr (std::is_floating_point_v<T>) {
     static_assert(sizeof(T) == 0, "gomap::hash: long double has no Go counterpart");
     return 0;
-  } else if constexpr (std::is_same_v<T, const char*> || std::is_same_v<T, char*>) {
-    return strhash(std::string_view(v), seed);
-  } else if constexpr (is_string_like_v<T>) {
+  } else if constexpr (std::is_same_v<T, const char*> || std::is_same_v<T, char*> ||
+                       is_string_like_v<T>) {
     return strhash(std::string_view(v), seed);
   } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T> || std::is_pointer_v<T>) {
     if constexpr (sizeof(T) == 8) {

@@ -333,7 +333,9 @@ inline detail::rcu_thread_record* rcu_domain::register_thread() noexcept {
     }
   }
   if (r == nullptr) {
-    r = new detail::rcu_thread_record;
+    // Out of memory here ends the program (noexcept): a thread without a record cannot
+    // announce its read sections, so there is no safe way to go on.
+    r = new detail::rcu_thread_record;  // NOLINT(bugprone-unhandled-exception-at-new)
     r->next = records_.load(std::memory_order_relaxed);
     while (!records_.compare_exchange_weak(r->next, r, std::memory_order_release,
                                            std::memory_order_relaxed)) {
