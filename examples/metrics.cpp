@@ -8,6 +8,7 @@
 int main() {
   examples::Metrics m;
   std::vector<std::thread> workers;
+  workers.reserve(4);
   for (int w = 0; w < 4; ++w)
     workers.emplace_back([&m, w] {
       for (int i = 0; i < 1000; ++i) {

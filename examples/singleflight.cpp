@@ -10,6 +10,7 @@ int main() {
   examples::SingleFlight<std::string> group;
   std::atomic<int> backend_calls{0};
   std::vector<std::thread> requests;
+  requests.reserve(5);
   std::atomic<int> shared{0};
   for (int i = 0; i < 5; ++i)
     requests.emplace_back([&] {

@@ -53,7 +53,8 @@ std::uint64_t mix(std::uint64_t x) {
 }
 big_key make_big_key(std::uint16_t id) {
   big_key k;
-  for (std::size_t i = 0; i < k.w.size(); ++i) k.w[i] = i == 0 ? id : mix(id * 31 + i);
+  for (std::size_t i = 0; i < k.w.size(); ++i)
+    k.w[i] = i == 0 ? id : mix(std::uint64_t{id} * 31 + i);
   return k;
 }
 big_value make_big_value(std::uint32_t seed) {

@@ -39,6 +39,7 @@ TEST(CircuitBreaker, ExactlyOneTrialUnderConcurrency) {
   cb.record("s", false, t0);
   std::atomic<int> allowed{0};
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 50; ++i) allowed += cb.allow("s", t0 + 2s);

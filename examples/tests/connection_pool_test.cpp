@@ -53,6 +53,7 @@ TEST(ConnectionPool, ConcurrentUseNeverSharesAConnection) {
   std::set<std::uint64_t> in_use;
   std::atomic<int> shared{0}, served{0};
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 200; ++i) {

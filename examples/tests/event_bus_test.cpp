@@ -26,6 +26,7 @@ TEST(EventBus, ConcurrentSubscribersAllRegistered) {
   examples::EventBus bus;
   std::atomic<int> delivered{0};
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 25; ++i)

@@ -55,6 +55,7 @@ TEST(FeatureFlags, ConcurrentSubscribersSeeEveryChange) {
   std::atomic<int> heard{0};
   f.subscribe([&](const std::string&, const std::string&, const std::string&) { ++heard; });
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) f.set("flag" + std::to_string(t), std::to_string(i));

@@ -64,6 +64,7 @@ TEST(LruCache, MatchesAReferenceModel) {
 TEST(LruCache, ConcurrentUseStaysWithinCapacity) {
   examples::LruCache<int, int> c(64);
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < 2000; ++i) {

@@ -11,6 +11,7 @@ TEST(Metrics, CountsFromManyThreadsAreExact) {
   examples::Metrics m;
   constexpr int threads = 4, per = 2000, keys = 16;
   std::vector<std::thread> ts;
+  ts.reserve(threads);
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < per; ++i) m.add("k" + std::to_string((i + t) % keys), 1 + t);
@@ -43,6 +44,7 @@ TEST(Metrics, ConcurrentTakeLosesNothing) {
     while (!done.load()) taken += m.take("events");
   });
   std::vector<std::thread> ts;
+  ts.reserve(3);
   for (int t = 0; t < 3; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 1000; ++i) m.add("events");

@@ -42,6 +42,7 @@ TEST(RateLimiter, ConcurrentRequestsNeverExceedTheBurst) {
   const auto t0 = RateLimiter::clock_type::now();
   std::atomic<int> allowed{0};
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 100; ++i) allowed += rl.allow("shared", t0);

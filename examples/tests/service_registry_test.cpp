@@ -29,6 +29,7 @@ TEST(ServiceRegistry, ExactlyOneWinnerPerName) {
   constexpr int racers = 8, names = 50;
   std::atomic<int> wins{0};
   std::vector<std::thread> ts;
+  ts.reserve(racers);
   for (int t = 0; t < racers; ++t)
     ts.emplace_back([&, t] {
       for (int n = 0; n < names; ++n) {

@@ -40,6 +40,7 @@ TEST(SessionStore, ConcurrentRequestsSeeTheirSessions) {
   constexpr int threads = 4, per = 200;
   std::atomic<int> misses{0};
   std::vector<std::thread> ts;
+  ts.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     ts.emplace_back([&, t] {
       for (int i = 0; i < per; ++i) {

@@ -12,6 +12,7 @@ TEST(SingleFlight, ConcurrentCallersShareOneExecution) {
   std::atomic<int> runs{0};
   constexpr int callers = 6;
   std::vector<std::thread> ts;
+  ts.reserve(callers);
   std::vector<examples::SingleFlight<int>::Result> results(callers);
   for (int i = 0; i < callers; ++i)
     ts.emplace_back([&, i] {
@@ -46,6 +47,7 @@ TEST(SingleFlight, ErrorsReachEveryWaiter) {
   examples::SingleFlight<int> g;
   std::atomic<int> threw{0};
   std::vector<std::thread> ts;
+  ts.reserve(3);
   for (int i = 0; i < 3; ++i)
     ts.emplace_back([&] {
       try {

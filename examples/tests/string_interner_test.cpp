@@ -21,6 +21,7 @@ TEST(StringInterner, ConcurrentInternAgrees) {
   constexpr int threads = 4, words = 300;
   std::vector<std::vector<const std::string*>> got(threads);
   std::vector<std::thread> ts;
+  ts.reserve(threads);
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([&, t] {
       for (int w = 0; w < words; ++w) got[t].push_back(in.intern("w" + std::to_string(w)));

@@ -54,6 +54,7 @@ TEST(TtlCache, ConcurrentSettersAndJanitor) {
   fake_clock clock;
   examples::TtlCache<int> c(1s, 1ms, [&] { return clock(); });
   std::vector<std::thread> ts;
+  ts.reserve(3);
   for (int t = 0; t < 3; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < 500; ++i) {

@@ -26,6 +26,7 @@ TEST(WebsocketRegistry, ChurnDuringBroadcast) {
   auto stable = r.connect();
   std::atomic<bool> stop{false};
   std::vector<std::thread> clients;
+  clients.reserve(3);
   for (int t = 0; t < 3; ++t)
     clients.emplace_back([&] {
       while (!stop.load()) {

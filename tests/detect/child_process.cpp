@@ -46,11 +46,13 @@ child_result run_child(const std::string& exe, const std::vector<std::string>& a
   }
   envs.insert(envs.end(), env.begin(), env.end());
   std::vector<char*> envp;
+  envp.reserve(envs.size() + 1);
   for (auto& e : envs) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_s{exe};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_s.size() + 1);
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
 

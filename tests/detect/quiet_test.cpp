@@ -44,6 +44,7 @@ TEST(Quiet, ConcurrentReadersAndIterators) {
   auto m = gomap::make<int, int>();
   for (int i = 0; i < 1000; ++i) m[i] = i;
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t) {
     ts.emplace_back([&] {
       long sum = 0;

@@ -20,6 +20,7 @@ void expunge_then_revive(map_t& m) {
   const std::string v1(32, 'a'), v2(32, 'b'), v3(32, 'c');
   EXPECT_EQ(m.swap(0, v1), std::nullopt);    // key 0: a dirty-only entry e0
   EXPECT_TRUE(m.compare_and_delete(0, v1));  // e0.p = nullptr
+  // NOLINTNEXTLINE(performance-no-automatic-move): copying is fine in a test
   auto [actual, loaded] = m.load_or_compute(2, [&] { return v2; });
   EXPECT_FALSE(loaded);  // misses promote; dirtyLocked expunges e0
   EXPECT_EQ(actual, v2);

@@ -133,6 +133,7 @@ class xml_checker {
       if (s_.substr(i_, 2) == "</") {
         i_ += 2;
         const std::string close = name();
+        // NOLINTNEXTLINE(performance-inefficient-string-concatenation): test message
         if (close != tag) return fail("</" + close + "> closes <" + tag + ">"), false;
         skip_ws();
         if (i_ >= s_.size() || s_[i_] != '>') return fail("bad end tag"), false;
@@ -352,6 +353,7 @@ fs::path scratch_dir(const std::string& name) {
   const fs::path dir =
       fs::temp_directory_path() / ("gomap-inspect-test-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
+  // NOLINTNEXTLINE(performance-no-automatic-move): copying is fine in a test
   return dir;
 }
 

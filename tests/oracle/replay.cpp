@@ -547,6 +547,7 @@ class replayer {
     // One loop step; false ends the loop.
     auto body = [&](const K& kref, int64_t& vref) -> bool {
       // k and v are references into the map: copy them before mutating it.
+      // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
       const K k = kref;
       const int64_t v = vref;
       seen.push_back({k, v});

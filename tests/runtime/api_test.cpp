@@ -176,6 +176,7 @@ TEST(NilMap, AssignNullptrMakesNil) {
 
 TEST(Handle, CopiesShareEntries) {
   auto a = gomap::make<int, int>();
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
   auto b = a;  // b := a
   b.set(1, 10);
   EXPECT_EQ(a.get(1), 10);
@@ -193,6 +194,7 @@ TEST(Handle, CopiesShareEntries) {
 TEST(Handle, PassByValueSharesEntries) {
   // func f(m map[int]int) { m[1] = 1 } mutates the caller's map.
   auto a = gomap::make<int, int>();
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): Go passes maps by value: the test does too
   auto f = [](IntMap m) { m[7] = 70; };
   f(a);
   EXPECT_EQ(a.get(7), 70);
@@ -204,6 +206,7 @@ TEST(Handle, EqualityIsIdentity) {
   a.set(1, 1);
   b.set(1, 1);
   EXPECT_FALSE(a == b);  // same contents, different maps
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
   auto c = a;
   EXPECT_TRUE(a == c);
   IntMap n1, n2;
@@ -245,10 +248,12 @@ TEST(Handle, CopiesAcrossThreads) {
   auto m = gomap::make<int, std::string>();
   for (int i = 0; i < 100; ++i) m.set(i, std::to_string(i));
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> bad{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([copy = m, &bad] {
       for (int i = 0; i < 20000; ++i) {
+        // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
         StrMapByInt local = copy;  // copy and destroy handles
         if (local.get(i % 100) != std::to_string(i % 100)) bad.fetch_add(1);
       }
@@ -459,6 +464,7 @@ TEST(Write, CompoundAssignStringsAndFloats) {
 
 TEST(Write, CompoundAssignThroughCopiedHandle) {
   auto a = gomap::make<int, int>();
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
   auto b = a;
   b[1] += 4;
   b[1] *= 3;
@@ -940,7 +946,7 @@ TEST(Stats, FieldsStayConsistentWhileGrowing) {
   }
   EXPECT_TRUE(saw_growing);
   const auto s = m.stats();
-  EXPECT_GE(s.bytes, 20000u * 2 * sizeof(int));
+  EXPECT_GE(s.bytes, std::size_t{20000} * 2 * sizeof(int));
 }
 
 // Identity hash (seed ignored): bucket = key & (2^B - 1), so growth steps

@@ -36,9 +36,11 @@ TEST(ConcurrentReads, HandleAndIteratorRefcounts) {
   auto m = gomap::make<int, int>();
   for (int i = 0; i < 5000; i++) m[i] = i;
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; t++)
     ts.emplace_back([m] {
       for (int r = 0; r < 50; r++) {
+        // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
         gomap::Map<int, int> copy = m;
         auto it = copy.begin();
         for (int j = 0; j < 10 && it != std::default_sentinel; j++) ++it;

@@ -23,6 +23,7 @@ std::string println(const M& m) {
   os << m;
   const std::string s = os.str();
   EXPECT_EQ(s, gomap::to_string(m)) << "operator<< and to_string disagree";
+  // NOLINTNEXTLINE(performance-no-automatic-move): copying is fine in a test
   return s;
 }
 

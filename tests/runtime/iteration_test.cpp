@@ -344,7 +344,8 @@ namespace {
 // work of the write they start (Go has no references; C++ must copy them).
 TEST(Aliasing, SetAndEraseWithReferencesIntoTheMap) {
   auto m = gomap::make<std::string, std::string>();
-  for (int i = 0; i < 52; i++) m[std::to_string(i)] = std::string(30, 'a' + i % 26);
+  for (int i = 0; i < 52; i++)
+    m[std::to_string(i)] = std::string(30, static_cast<char>('a' + i % 26));
   // Find a key and value living in the map, then write with them while
   // the write triggers a growth that evacuates their bucket.
   for (int round = 0; round < 200; round++) {

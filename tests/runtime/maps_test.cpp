@@ -278,6 +278,7 @@ TEST(KeysValues, AllEntriesAnyOrder) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(k[i], i);
   std::sort(v.begin(), v.end());
   std::vector<std::string> want;
+  want.reserve(100);
   for (int i = 0; i < 100; ++i) want.push_back("v" + std::to_string(i));
   std::sort(want.begin(), want.end());
   EXPECT_EQ(v, want);

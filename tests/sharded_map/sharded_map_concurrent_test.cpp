@@ -81,7 +81,7 @@ TEST(ShardedConcurrent, LoadOrStoreHasExactlyOneWinnerPerKey) {
       const auto key = static_cast<std::int64_t>(k);
       auto [v, loaded] = m.load_or_store(key, key * kThreads + t);
       actual[static_cast<std::size_t>(t)][k] = v;
-      won[static_cast<std::size_t>(t)][k] = !loaded;
+      won[static_cast<std::size_t>(t)][k] = static_cast<char>(!loaded);
     }
   });
   for (std::size_t k = 0; k < keys; ++k) {

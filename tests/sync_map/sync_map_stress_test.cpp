@@ -51,6 +51,7 @@ void stress(int threads, std::int64_t ops_per_thread) {
     // knows their final value exactly.
     std::vector<std::map<std::int64_t, std::int64_t>> owned(static_cast<std::size_t>(threads));
     std::vector<std::thread> ts;
+    ts.reserve(threads);
     for (int t = 0; t < threads; ++t) {
       ts.emplace_back([&, t] {
         std::mt19937_64 r(static_cast<std::uint64_t>(t) * 7919 + 1);
@@ -219,6 +220,7 @@ TEST(SyncMapStress, ClearRacingEverything) {
     std::atomic<int> bad{0};
     const std::int64_t ops = scaled(100'000, 2'000);
     std::vector<std::thread> ts;
+    ts.reserve(4);
     for (int t = 0; t < 4; ++t) {
       ts.emplace_back([&, t] {
         std::mt19937_64 r(static_cast<std::uint64_t>(t) + 99);

@@ -285,6 +285,7 @@ template <class M>
 std::pair<std::vector<Result>, std::map<Key, Val>> apply_calls(const std::vector<Call>& calls) {
   M m;
   std::vector<Result> results;
+  results.reserve(calls.size());
   for (const auto& c : calls) results.push_back(apply(m, c));
   std::map<Key, Val> final;
   m.range([&](const Key& k, const Val& v) {
@@ -512,6 +513,7 @@ TEST(SyncMap, ConcurrentRange) {
 TEST(SyncMap, ClearDuringConcurrentUse) {
   SyncMap<int, int> m;
   std::vector<std::thread> threads;
+  threads.reserve(3);
   const int rounds = static_cast<int>(scaled(2000, 50));
   for (int t = 0; t < 3; ++t) {
     threads.emplace_back([&, t] {
@@ -563,6 +565,7 @@ TEST(SyncMap, LoadOrStoreOneWinnerPerKey) {
   SyncMap<int, int> m;
   std::vector<std::vector<std::pair<int, bool>>> got(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> ready{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -597,6 +600,7 @@ TEST(SyncMap, LoadOrComputeRunsAtMostOnce) {
   SyncMap<int, int> m;
   std::vector<std::atomic<int>> calls(static_cast<std::size_t>(keys));
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int k = 0; k < keys; ++k) {
@@ -662,6 +666,7 @@ TEST(SyncMap, ReclamationBoundedAndBalanced) {
     };
     Progress progress[kReaders];
     std::vector<std::thread> readers;
+    readers.reserve(kReaders);
     for (int t = 0; t < kReaders; ++t) {
       readers.emplace_back([&, t] {
         std::uint64_t i = static_cast<std::uint64_t>(t);
@@ -756,6 +761,7 @@ TEST(SyncMap, ForkLeavesChildUsable) {
   std::atomic<bool> stop{false}, park{false};
   std::atomic<int> parked{0};
   std::vector<std::thread> readers;
+  readers.reserve(2);
   for (int t = 0; t < 2; ++t) {
     readers.emplace_back([&] {
       for (int i = 0; !park.load(std::memory_order_relaxed); i = (i + 1) % 100) {

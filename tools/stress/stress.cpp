@@ -331,7 +331,8 @@ int run(const options& o) {
     if (!o.quiet && e >= next_report) {
       std::fprintf(stderr, "%s[%s %5.1fs] ops=%llu (%.0f/s) checks=%llu violations=%llu%s",
                    tty ? "\r" : "", Adapter::name, e,
-                   static_cast<unsigned long long>(total_ops.load()), total_ops.load() / e,
+                   static_cast<unsigned long long>(total_ops.load()),
+                   static_cast<double>(total_ops.load()) / e,
                    static_cast<unsigned long long>(total_checks.load()),
                    static_cast<unsigned long long>(bad.count()), tty ? "" : "\n");
       next_report += 1;
@@ -384,9 +385,9 @@ int run(const options& o) {
       "stress %s: threads=%u keys=%llu dist=%s ops=%llu in %.2fs (%.0f ops/s) checks=%llu "
       "violations=%llu%s\n",
       Adapter::name, o.threads, static_cast<unsigned long long>(o.keys),
-      o.zipf ? "zipf" : "uniform", static_cast<unsigned long long>(ops), secs, ops / secs,
-      static_cast<unsigned long long>(checks), static_cast<unsigned long long>(bad.count()),
-      bad.count() ? "  FAILED" : "");
+      o.zipf ? "zipf" : "uniform", static_cast<unsigned long long>(ops), secs,
+      static_cast<double>(ops) / secs, static_cast<unsigned long long>(checks),
+      static_cast<unsigned long long>(bad.count()), bad.count() ? "  FAILED" : "");
   std::fflush(stdout);
   return bad.count() ? 1 : 0;
 }
@@ -402,6 +403,7 @@ int run(const options& o) {
   auto m = gomap::make<int, int>(4096);
   for (int k = 0; k < 4096; ++k) m.set(k, 0);
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([m, t] {
       const auto until = clock_type::now() + std::chrono::seconds(20);

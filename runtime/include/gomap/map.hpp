@@ -147,9 +147,8 @@ class Map {
       // Go evaluates the right-hand side before assigning: build the V now,
       // before growth work could move what a view (string_view, ...) sees.
       return set(std::forward<KArg>(k), V(std::forward<VArg>(v)));
-    } else if constexpr (std::is_trivially_copyable_v<V> &&
-                         sizeof(V) <=
-                             16) {  // NOLINT(bugprone-sizeof-expression): V may be a pointer
+      // NOLINTNEXTLINE(bugprone-sizeof-expression): V may be a pointer type
+    } else if constexpr (std::is_trivially_copyable_v<V> && sizeof(V) <= 16) {
       if (!std::is_rvalue_reference_v<VArg&&>) {
         V copy(v);  // free, and immune to aliasing the map's own cells
         return set(std::forward<KArg>(k), std::move(copy));

@@ -348,7 +348,7 @@ class SyncMap {
     if (entry* e = get_entry(read->m, key)) {
       if (auto [old, ok] = try_swap(e, box.get()); ok) {
         // Ownership moved into e->p by the CAS above.
-        box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
+        (void)box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): owned by e->p
         if (old == nullptr) size_.fetch_add(1, std::memory_order_relaxed);
         return old;  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): box lives in e->p
       }
@@ -372,9 +372,9 @@ class SyncMap {
       }
       auto fresh = std::make_unique<entry>(box.get());
       dirty_.set(std::move(key), fresh.get());  // may throw: box and entry still ours
-      fresh.release();
+      (void)fresh.release();                    // owned by dirty_
       // Ownership moved into e->p by the CAS above.
-      box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
+      (void)box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): owned by e->p
     }
     if (old == nullptr) size_.fetch_add(1, std::memory_order_relaxed);
     return old;
@@ -407,7 +407,7 @@ class SyncMap {
     if (!box) box = std::make_unique<value_box>(std::move(value));
     auto fresh = std::make_unique<entry>(box.get());
     dirty_.set(std::move(key), fresh.get());
-    fresh.release();
+    (void)fresh.release();  // owned by dirty_
     value_box* stored = box.release();
     size_.fetch_add(1, std::memory_order_relaxed);
     return {stored->value, false};  // still in our read section: safe to copy
@@ -475,7 +475,7 @@ class SyncMap {
       if (e->p.compare_exchange_weak(p, box.get(), std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
         // Ownership moved into e->p by the CAS above.
-        box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks)
+        (void)box.release();  // NOLINT(clang-analyzer-cplusplus.NewDeleteLeaks): owned by e->p
         p->retire();
         return true;
       }

@@ -85,7 +85,9 @@ inline constexpr std::uint64_t bucket_mask(std::uint8_t b) noexcept {
 // How a slot holds a K and a V: inline, or through a heap pointer when large.
 template <class K, class V>
 struct slot_policy {
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): K, V may be pointer types
   static constexpr bool indirect_key = sizeof(K) > max_key_size;
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): K, V may be pointer types
   static constexpr bool indirect_elem = sizeof(V) > max_elem_size;
   using key_slot = std::conditional_t<indirect_key, K*, K>;
   using elem_slot = std::conditional_t<indirect_elem, V*, V>;
@@ -169,7 +171,9 @@ struct bmap {
   using elem_slot = typename policy::elem_slot;
 
   std::uint8_t tophash[bucket_cnt];
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): K, V may be pointer types
   alignas(key_slot) unsigned char keys[bucket_cnt * sizeof(key_slot)];
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): K, V may be pointer types
   alignas(elem_slot) unsigned char elems[bucket_cnt * sizeof(elem_slot)];
   bmap* overflow;
 
