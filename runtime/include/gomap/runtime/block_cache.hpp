@@ -11,7 +11,7 @@
 //    allocated with (c + 1) * class_bytes bytes, so it fits any request that
 //    maps to c.  Only requests up to `max_bytes` with default alignment are
 //    cached; everything else goes straight to operator new/delete.
-//  * A thread holds at most `per_class` blocks per class (at most 64 KiB in
+//  * A thread holds at most `per_class` blocks per class (34 KiB at most in
 //    all); a block freed when its class is full goes back to the heap.  A
 //    block may be freed by another thread than the one that allocated it:
 //    it is plain heap memory, and joins the freeing thread's cache.
