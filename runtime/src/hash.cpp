@@ -101,25 +101,6 @@ GOMAP_AES_TARGET inline __m128i load_upto16(const std::uint8_t* p, std::size_t s
 
 }  // namespace
 
-// aeshash64: the seed and the key in one block, three AES rounds.
-GOMAP_AES_TARGET std::uint64_t aeshash64(std::uint64_t v, std::uint64_t seed) noexcept {
-  const auto* ks = reinterpret_cast<const __m128i*>(alg().aeskeysched);
-  __m128i x = _mm_set_epi64x(static_cast<long long>(v), static_cast<long long>(seed));
-  x = enc(x, ks[0]);
-  x = enc(x, ks[1]);
-  x = enc(x, ks[2]);
-  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(x));
-}
-
-GOMAP_AES_TARGET std::uint64_t aeshash32(std::uint32_t v, std::uint64_t seed) noexcept {
-  const auto* ks = reinterpret_cast<const __m128i*>(alg().aeskeysched);
-  __m128i x = _mm_set_epi64x(static_cast<long long>(v) << 32 | 4, static_cast<long long>(seed));
-  x = enc(x, ks[0]);
-  x = enc(x, ks[1]);
-  x = enc(x, ks[2]);
-  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(x));
-}
-
 // aeshashbody: the seed block carries the length in its upper half (Go's
 // PINSRW/PSHUFHW); blocks of 16 bytes run in up to four independent lanes,
 // the last block of each range overlapping the end of the data.
@@ -177,12 +158,6 @@ GOMAP_AES_TARGET std::uint64_t aeshash(const void* ptr, std::uint64_t seed,
 
 #else  // no AES path on this architecture: alg().use_aes is always false.
 
-std::uint64_t aeshash64(std::uint64_t v, std::uint64_t seed) noexcept {
-  return memhash64_fallback(v, seed, alg());
-}
-std::uint64_t aeshash32(std::uint32_t v, std::uint64_t seed) noexcept {
-  return memhash32_fallback(v, seed, alg());
-}
 std::uint64_t aeshash(const void* p, std::uint64_t seed, std::size_t s) noexcept {
   return memhash_fallback(p, seed, s, alg());
 }

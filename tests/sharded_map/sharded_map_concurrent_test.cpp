@@ -18,12 +18,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sharded_test_scale.hpp"
+#include "../common/test_scale.hpp"
 
 namespace {
 
 using gomap::ShardedMap;
-using sharded_test::scaled;
+// This suite's budgets (gomap_test::sharded_budget).
+std::int64_t scaled(std::int64_t n, std::int64_t floor = 1) {
+  return gomap_test::scaled(n, floor, gomap_test::sharded_budget);
+}
 
 constexpr int kThreads = 4;  // more than the cores the CI machine has: preemption inside locks
 

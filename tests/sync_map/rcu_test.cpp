@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "test_scale.hpp"
+#include "../common/test_scale.hpp"
 
 namespace {
 

@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-#include "test_scale.hpp"
+#include "../common/test_scale.hpp"
 
 namespace {
 

@@ -26,68 +26,28 @@
 
 namespace gomap::inspect {
 
-inline constexpr std::size_t slots_per_bucket = 8;  // Go's bucketCnt
+inline constexpr std::size_t slots_per_bucket = BucketView::slots;  // Go's bucketCnt
 
-// A slot's state, read from its tophash byte (runtime/bucket.hpp).
-enum class SlotState : std::uint8_t {
-  empty_rest,       // empty, and nothing after it in the chain
-  empty_one,        // empty
-  evacuated_x,      // evacuated to the first half of the larger table
-  evacuated_y,      // evacuated to the second half
-  evacuated_empty,  // empty, bucket evacuated
-  filled,           // a live entry; the byte is the top of its hash
+// States and their Go names come from the engine (<gomap/map_stats.hpp>).
+using gomap::SlotState;
+using gomap::state_name;
+
+// One slot as drawn: its raw tophash byte and its decoded state.
+struct Slot {
+  std::uint8_t tophash = 0;
+  SlotState state = SlotState::empty_rest;
 };
-
-inline constexpr SlotState slot_state(std::uint8_t top) noexcept {
-  switch (top) {
-    case 0:
-      return SlotState::empty_rest;
-    case 1:
-      return SlotState::empty_one;
-    case 2:
-      return SlotState::evacuated_x;
-    case 3:
-      return SlotState::evacuated_y;
-    case 4:
-      return SlotState::evacuated_empty;
-    default:
-      return SlotState::filled;
-  }
-}
-static_assert(runtime::empty_rest == 0 && runtime::empty_one == 1 && runtime::evacuated_x == 2 &&
-                  runtime::evacuated_y == 3 && runtime::evacuated_empty == 4 &&
-                  runtime::min_top_hash == 5,
-              "slot_state mirrors the tophash marks of runtime/bucket.hpp");
-
-// The name Go's map.go gives each state (used in text, SVG classes, legends).
-inline constexpr std::string_view state_name(SlotState s) noexcept {
-  switch (s) {
-    case SlotState::empty_rest:
-      return "emptyRest";
-    case SlotState::empty_one:
-      return "emptyOne";
-    case SlotState::evacuated_x:
-      return "evacuatedX";
-    case SlotState::evacuated_y:
-      return "evacuatedY";
-    case SlotState::evacuated_empty:
-      return "evacuatedEmpty";
-    case SlotState::filled:
-      return "filled";
-  }
-  return "?";
-}
 
 // One main bucket and its overflow chain.
 struct Chain {
   std::uint64_t index = 0;
   bool evacuated = false;  // Go's evacuated(b) of the main bucket (old array only)
-  std::vector<std::array<std::uint8_t, slots_per_bucket>> buckets;  // [0] main, then overflow
+  std::vector<std::array<Slot, slots_per_bucket>> buckets;  // [0] main, then overflow
 
   std::size_t count(SlotState s) const noexcept {
     std::size_t n = 0;
     for (const auto& b : buckets)
-      for (std::uint8_t t : b) n += slot_state(t) == s;
+      for (const Slot& t : b) n += t.state == s;
     return n;
   }
 };
@@ -122,9 +82,9 @@ Snapshot snapshot(const Map<K, V, H, E>& m, std::string caption = {}) {
     if (b.chain_pos == 0) {
       arr.push_back(Chain{b.index, b.old && b.evacuated, {}});
     }
-    std::array<std::uint8_t, slots_per_bucket> tops{};
-    std::copy_n(b.tophash, slots_per_bucket, tops.begin());
-    arr.back().buckets.push_back(tops);
+    std::array<Slot, slots_per_bucket> slots{};
+    for (std::size_t j = 0; j < slots_per_bucket; ++j) slots[j] = Slot{b.tophash[j], b.state[j]};
+    arr.back().buckets.push_back(slots);
   });
   return s;
 }
@@ -141,8 +101,8 @@ inline std::string format(const char* fmt, auto... args) {
 }
 
 // Two characters per slot in the text view.
-inline std::string slot_text(std::uint8_t top) {
-  switch (slot_state(top)) {
+inline std::string slot_text(const Slot& slot) {
+  switch (slot.state) {
     case SlotState::empty_rest:
       return "__";
     case SlotState::empty_one:
@@ -154,7 +114,7 @@ inline std::string slot_text(std::uint8_t top) {
     case SlotState::evacuated_empty:
       return "e_";
     case SlotState::filled:
-      return format("%02x", top);
+      return format("%02x", slot.tophash);
   }
   return "??";
 }
@@ -320,8 +280,8 @@ inline int draw_array(std::string& out, const std::vector<Chain>& arr, const cha
           "x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#264653\"/>\n",
           name, static_cast<unsigned long long>(c.index), pos, x, y, bucket_w, bucket_h);
       for (std::size_t j = 0; j < slots_per_bucket; ++j) {
-        const std::uint8_t top = c.buckets[pos][j];
-        const SlotState s = slot_state(top);
+        const std::uint8_t top = c.buckets[pos][j].tophash;
+        const SlotState s = c.buckets[pos][j].state;
         out += format(
             "<rect class=\"slot\" data-state=\"%s\" data-tophash=\"0x%02x\" x=\"%d\" "
             "y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#bbbbbb\" "

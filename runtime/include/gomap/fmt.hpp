@@ -9,34 +9,55 @@
 //    pointers 0x..., nil pointers <nil>, pairs/tuples {a b}, arrays [a b],
 //    nested gomap maps recursively; other types through operator<< if they
 //    have one.
+//
+// Light on purpose: every user of <gomap/map.hpp> includes it, so it pulls
+// no <ostream>, <sstream> or <ranges>.  Values printed through their own
+// operator<< go through one compiled helper (runtime/src/fmt.cpp) that owns
+// the string stream.
 #pragma once
 
-#include <array>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <ostream>
-#include <ranges>
-#include <sstream>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "gomap/hash.hpp"
 
 namespace gomap::fmt {
 
+// `os << v` is well-formed (std::ostream may still be incomplete here: only
+// non-member operator<< are seen then, which is what user types provide).
 template <class T>
 concept streamable = requires(std::ostream& os, const T& v) {
   os << v;
 };
 
+// A Go slice or array: anything with begin() and end().
 template <class T>
-struct is_gomap_map : std::false_type {};
+concept sequence = std::is_array_v<T> || requires(const T& v) {
+  v.begin();
+  v.end();
+};
+
+// Every gomap map handle (Map, and any later engine's) says so by a tag.
+template <class T>
+    struct is_gomap_map : std::bool_constant < requires {
+  typename T::gomap_handle_tag;
+} > {};
+
+namespace detail {
+// out += the text `put(os, v)` writes to a std::ostream (runtime/src/fmt.cpp).
+void append_streamed(std::string& out, void (*put)(std::ostream&, const void*), const void* v);
+}  // namespace detail
 
 // strconv.FormatFloat(f, 'g', -1, bits) with fmt's sign rules.
 template <class F>
@@ -110,7 +131,7 @@ void append_value(std::string& out, const T& v) {
     out += '}';
   } else if constexpr (is_gomap_map<T>::value) {
     out += to_string(v);
-  } else if constexpr (std::ranges::range<T> && !streamable<T>) {
+  } else if constexpr (sequence<T> && !streamable<T>) {
     // Go arrays and slices (std::array, std::vector, std::span, ...): [a b c];
     // a nil slice is [].
     out += '[';
@@ -122,9 +143,8 @@ void append_value(std::string& out, const T& v) {
     }
     out += ']';
   } else if constexpr (streamable<T>) {
-    std::ostringstream os;
-    os << v;
-    out += os.str();
+    detail::append_streamed(
+        out, [](std::ostream& os, const void* p) { os << *static_cast<const T*>(p); }, &v);
   } else {
     out += "{?}";
   }
@@ -164,6 +184,31 @@ int compare(const T& a, const T& b) {
   } else {
     return 0;  // unordered: keep iteration order, as fmtsort does for incomparable kinds
   }
+}
+
+// fmt.Sprint(m) for any gomap map handle: map[k1:v1 k2:v2] with keys in
+// fmt's sorted order.
+template <class M>
+std::string sprint_map(const M& m) {
+  using K = typename M::key_type;
+  using V = typename M::mapped_type;
+  std::vector<std::pair<const K*, const V*>> entries;
+  entries.reserve(m.size());
+  m.range([&](const K& k, V& v) { entries.emplace_back(&k, &v); });
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return fmt::compare(*a.first, *b.first) < 0;
+  });
+  std::string out = "map[";
+  bool first = true;
+  for (const auto& [k, v] : entries) {
+    if (!first) out += ' ';
+    first = false;
+    append_value(out, *k);
+    out += ':';
+    append_value(out, *v);
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace gomap::fmt

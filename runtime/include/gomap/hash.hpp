@@ -1,4 +1,6 @@
-// <gomap/hash.hpp> — Go's map hash functions, seeded, and gomap::equal_to.
+// <gomap/hash.hpp> — Go's map hash functions, seeded, and gomap::equal_to:
+// the public face of hashing (the algorithms themselves are internal, in
+// gomap/runtime/alg.hpp).
 //
 // gomap::hash<T> is a callable `std::uint64_t(const T&, std::uint64_t seed)`
 // implementing Go's algorithms (runtime/alg.go, hash64.go):
@@ -25,154 +27,10 @@
 #include <type_traits>
 #include <utility>
 
-#include "gomap/runtime/platform.hpp"
+#include "gomap/runtime/alg.hpp"
 
 namespace gomap {
 namespace runtime {
-
-// Process-wide hashing state (Go: hashkey, aeskeysched, useAeshash).
-struct alg_state {
-  bool use_aes;
-  std::uint64_t hashkey[4];
-  alignas(16) std::uint8_t aeskeysched[16 * 4];
-};
-
-alg_state make_alg_state() noexcept;  // alginit
-
-inline const alg_state& alg() noexcept {
-  static const alg_state state = make_alg_state();
-  return state;
-}
-
-inline constexpr std::uint64_t m1 = 0xa0761d6478bd642full;
-inline constexpr std::uint64_t m2 = 0xe7037ed1a0b428dbull;
-inline constexpr std::uint64_t m3 = 0x8ebc6af09c88c6e3ull;
-inline constexpr std::uint64_t m4 = 0x589965cc75374cc3ull;
-inline constexpr std::uint64_t m5 = 0x1d8e4e27c47d124full;
-
-// The calling thread's wyrand state; 0 until seeded.  constinit: a plain TLS
-// access, no guard (every map and every iterator draws from it).
-inline constinit thread_local std::uint64_t t_fastrand_state = 0;
-std::uint64_t fastrand_seed() noexcept;  // nonzero, from the OS
-
-// fastrand: a per-thread wyrand stream, seeded from the OS.
-inline std::uint64_t fastrand64() noexcept {
-  std::uint64_t s = t_fastrand_state;
-  if (s == 0) [[unlikely]]
-    s = fastrand_seed();
-  s += m1;
-  t_fastrand_state = s;
-  return mix(s, s ^ m2);
-}
-inline std::uint32_t fastrand() noexcept {
-  return static_cast<std::uint32_t>(fastrand64());
-}
-
-// memhashFallback (hash64.go).
-inline std::uint64_t memhash_fallback(const void* ptr, std::uint64_t seed, std::size_t s,
-                                      const alg_state& a) noexcept {
-  const auto* p = static_cast<const std::uint8_t*>(ptr);
-  std::uint64_t x = 0, y = 0;
-  seed ^= a.hashkey[0] ^ m1;
-  if (s == 0) return seed;
-  if (s < 4) {
-    x = p[0];
-    x |= static_cast<std::uint64_t>(p[s >> 1]) << 8;
-    x |= static_cast<std::uint64_t>(p[s - 1]) << 16;
-  } else if (s == 4) {
-    x = read32(p);
-    y = x;
-  } else if (s < 8) {
-    x = read32(p);
-    y = read32(p + s - 4);
-  } else if (s == 8) {
-    x = read64(p);
-    y = x;
-  } else if (s <= 16) {
-    x = read64(p);
-    y = read64(p + s - 8);
-  } else {
-    std::size_t l = s;
-    if (l > 48) {
-      std::uint64_t seed1 = seed, seed2 = seed;
-      for (; l > 48; l -= 48) {
-        seed = mix(read64(p) ^ m2, read64(p + 8) ^ seed);
-        seed1 = mix(read64(p + 16) ^ m3, read64(p + 24) ^ seed1);
-        seed2 = mix(read64(p + 32) ^ m4, read64(p + 40) ^ seed2);
-        p += 48;
-      }
-      seed ^= seed1 ^ seed2;
-    }
-    for (; l > 16; l -= 16) {
-      seed = mix(read64(p) ^ m2, read64(p + 8) ^ seed);
-      p += 16;
-    }
-    x = read64(p + l - 16);
-    y = read64(p + l - 8);
-  }
-  return mix(m5 ^ s, mix(x ^ m2, y ^ seed));
-}
-
-// memhash32Fallback / memhash64Fallback.
-inline std::uint64_t memhash32_fallback(std::uint32_t v, std::uint64_t seed,
-                                        const alg_state& a) noexcept {
-  const std::uint64_t x = v;
-  return mix(m5 ^ 4, mix(x ^ m2, x ^ seed ^ a.hashkey[0] ^ m1));
-}
-inline std::uint64_t memhash64_fallback(std::uint64_t v, std::uint64_t seed,
-                                        const alg_state& a) noexcept {
-  return mix(m5 ^ 8, mix(v ^ m2, v ^ seed ^ a.hashkey[0] ^ m1));
-}
-
-// aeshash, aeshash32, aeshash64 (asm_amd64.s in Go): out of line, compiled
-// for AES-NI, called only when alg().use_aes.
-std::uint64_t aeshash(const void* p, std::uint64_t seed, std::size_t s) noexcept;
-std::uint64_t aeshash32(std::uint32_t v, std::uint64_t seed) noexcept;
-std::uint64_t aeshash64(std::uint64_t v, std::uint64_t seed) noexcept;
-
-// memhash: Go's entry point for hashing s bytes at p.
-inline std::uint64_t memhash(const void* p, std::uint64_t seed, std::size_t s) noexcept {
-  const alg_state& a = alg();
-  if (a.use_aes) return aeshash(p, seed, s);
-  return memhash_fallback(p, seed, s, a);
-}
-// Fixed-size scalars (Go's memhash32/memhash64, used for integer, pointer
-// and enum keys) always take the wyhash mix, inlined into the probe loop:
-// about twice as fast as a call out to the AES path (which must live in a
-// separately compiled function), and what Go itself runs without AES-NI.
-// Go folds a per-process key (hashkey[0]) into the seed; every gomap map
-// already has its own random seed (hash0), so the scalar path reads no
-// global state at all — no initialization check on the hot path.
-// aeshash32/aeshash64 remain available (and tested) for callers who want them.
-inline std::uint64_t memhash32(std::uint32_t v, std::uint64_t seed) noexcept {
-  const std::uint64_t x = v;
-  return mix(m5 ^ 4, mix(x ^ m2, x ^ seed ^ m1));
-}
-inline std::uint64_t memhash64(std::uint64_t v, std::uint64_t seed) noexcept {
-  return mix(m5 ^ 8, mix(v ^ m2, v ^ seed ^ m1));
-}
-
-inline constexpr std::uint64_t c0 = 33054211828000289ull;  // alg.go, 64-bit
-inline constexpr std::uint64_t c1 = 23344194077549503ull;
-
-// f32hash / f64hash.
-inline std::uint64_t f32hash(float f, std::uint64_t h) noexcept {
-  if (f == 0) return c1 * (c0 ^ h);               // +0, -0
-  if (f != f) return c1 * (c0 ^ h ^ fastrand());  // any kind of NaN
-  std::uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  return memhash(&bits, h, 4);
-}
-inline std::uint64_t f64hash(double f, std::uint64_t h) noexcept {
-  if (f == 0) return c1 * (c0 ^ h);
-  if (f != f) return c1 * (c0 ^ h ^ fastrand());
-  return memhash(&f, h, 8);
-}
-
-// strhash.
-inline std::uint64_t strhash(std::string_view s, std::uint64_t h) noexcept {
-  return memhash(s.data(), h, s.size());
-}
 
 template <class T>
 inline constexpr bool is_string_like_v =

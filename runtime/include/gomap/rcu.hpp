@@ -63,6 +63,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "gomap/runtime/platform.hpp"
+
 namespace gomap {
 
 class rcu_domain;
@@ -71,8 +73,9 @@ struct rcu_test_access;
 
 namespace detail {
 
-// Two lines: x86 prefetches cache lines in adjacent pairs.
-inline constexpr std::size_t rcu_line_size = 128;
+// Two lines: x86 prefetches cache lines in adjacent pairs, so a record
+// written on every read-side lock must not share a pair with another's.
+inline constexpr std::size_t rcu_line_size = 2 * runtime::cache_line_size;
 
 // The intrusive part of every retired object (P2545's rcu_obj_base keeps it inside the
 // object; rcu_retire(p, d) allocates a small box holding p and d).

@@ -11,7 +11,7 @@
 //    separate from the inner map's own per-map seed (hash0).  Of that hash it
 //    takes the s bits just below the top byte, bits [56-s, 56):
 //      - the inner map picks its bucket from the LOW B bits of its hash and
-//        the tophash from the TOP 8 bits (runtime/hmap.hpp, as map.go);
+//        the tophash from the TOP 8 bits (runtime/classic/hmap.hpp, as map.go);
 //      - with a seeded Hash the two seeds make the two hashes independent, so
 //        any bits would do; but a Hash that ignores its seed gives both the
 //        same value, and then shard bits taken from the bottom would leave
@@ -71,16 +71,14 @@
 #include "gomap/hash.hpp"
 #include "gomap/map.hpp"
 #include "gomap/panic.hpp"
+#include "gomap/runtime/platform.hpp"
 #include "gomap/runtime/rw_spinlock.hpp"
 
 namespace gomap {
 
 namespace runtime {
 
-// A shard's size and alignment: one x86-64 / common arm64 cache line.  (Not
-// std::hardware_destructive_interference_size: GCC warns that it may change
-// between compiler versions, which would change this class's layout.)
-inline constexpr std::size_t sharded_cache_line = 64;
+// A shard (its lock and its map's handle) fills one cache_line_size line.
 inline constexpr std::size_t max_shards = std::size_t{1} << 16;
 // The shard number is taken from hash bits [shard_hash_top - s, shard_hash_top).
 inline constexpr unsigned shard_hash_top = 56;
@@ -149,18 +147,47 @@ class sharded_map {
 
   // One shard: its lock and the handle of its map, alone on a cache line.
   // (The map's header and buckets are separate heap blocks.)
-  struct alignas(sharded_cache_line) shard {
+  struct alignas(cache_line_size) shard {
     mutable Lock mu;
     map_type m;
   };
-  static_assert(sizeof(shard) % sharded_cache_line == 0);
+  static_assert(sizeof(shard) % cache_line_size == 0);
 
-  static constexpr bool transparent = detail::transparent_v<Hash, Eq>;
+  static constexpr bool transparent = transparent_v<Hash, Eq>;
 
   // Q is usable as it is (K itself, or Hash and Eq are transparent); other
   // key types are converted to K once, by the public entry points.
   template <class Q>
   static constexpr bool direct_key_v = std::is_same_v<Q, K> || transparent;
+
+  // The one key-normalising entry: f(k) when k is usable as it is, else
+  // f(K(k)) — converted once, before any shard is chosen.
+  template <class Q, class F>
+  static decltype(auto) with_key(Q&& k, F&& f) {
+    if constexpr (direct_key_v<std::remove_cvref_t<Q>>)
+      return f(std::forward<Q>(k));
+    else
+      return f(K(std::forward<Q>(k)));
+  }
+
+  // The front door of every keyed method (boost's reentrancy_checked is the
+  // model): refuses a call from inside this map's own callback, finds the
+  // key's shard and holds its lock — shared for reads, exclusive for writes —
+  // for the guard's life.
+  template <bool Exclusive>
+  class shard_guard {
+   public:
+    template <class Q>
+    shard_guard(const sharded_map& m, const Q& k, const char* method)
+        : shard_((m.check_reentry(method), m.shard_for(k))), lock_(shard_.mu) {}
+    shard& get() const noexcept { return shard_; }
+
+   private:
+    shard& shard_;
+    std::conditional_t<Exclusive, std::unique_lock<Lock>, std::shared_lock<Lock>> lock_;
+  };
+  using read_guard = shard_guard<false>;
+  using write_guard = shard_guard<true>;
 
  public:
   using key_type = K;
@@ -187,40 +214,28 @@ class sharded_map {
   // v := m[k] — the zero value when absent.
   template <class Q = K>
   V get(const Q& k) const {
-    if constexpr (!direct_key_v<Q>) {
-      return get(K(k));
-    } else {
-      check_reentry("get");
-      const shard& s = shard_for(k);
-      std::shared_lock g(s.mu);
-      if (const V* p = s.m.find(k)) return *p;
+    return with_key(k, [&](const auto& key) {
+      const read_guard g(*this, key, "get");
+      if (const V* p = g.get().m.find(key)) return *p;
       return V{};
-    }
+    });
   }
   // v, ok := m[k]
   template <class Q = K>
   std::pair<V, bool> lookup(const Q& k) const {
-    if constexpr (!direct_key_v<Q>) {
-      return lookup(K(k));
-    } else {
-      check_reentry("lookup");
-      const shard& s = shard_for(k);
-      std::shared_lock g(s.mu);
-      if (const V* p = s.m.find(k)) return {*p, true};
+    return with_key(k, [&](const auto& key) -> std::pair<V, bool> {
+      const read_guard g(*this, key, "lookup");
+      if (const V* p = g.get().m.find(key)) return {*p, true};
       return {V{}, false};
-    }
+    });
   }
   // _, ok := m[k]
   template <class Q = K>
   bool contains(const Q& k) const {
-    if constexpr (!direct_key_v<Q>) {
-      return contains(K(k));
-    } else {
-      check_reentry("contains");
-      const shard& s = shard_for(k);
-      std::shared_lock g(s.mu);
-      return s.m.contains(k);
-    }
+    return with_key(k, [&](const auto& key) {
+      const read_guard g(*this, key, "contains");
+      return g.get().m.contains(key);
+    });
   }
 
   // len(m): the sum of the shards' sizes, each read under its lock; exact
@@ -241,28 +256,19 @@ class sharded_map {
   template <class KArg, class VArg>
   requires std::is_constructible_v<K, KArg&&> && std::is_constructible_v<V, VArg&&>
   void set(KArg&& k, VArg&& v) {
-    using Q = std::remove_cvref_t<KArg>;
-    if constexpr (!direct_key_v<Q>) {
-      set(K(std::forward<KArg>(k)), std::forward<VArg>(v));
-    } else {
-      check_reentry("set");
-      shard& s = shard_for(k);
-      std::lock_guard g(s.mu);
-      s.m.set(std::forward<KArg>(k), std::forward<VArg>(v));
-    }
+    with_key(std::forward<KArg>(k), [&](auto&& key) {
+      const write_guard g(*this, key, "set");
+      g.get().m.set(std::forward<decltype(key)>(key), std::forward<VArg>(v));
+    });
   }
 
   // delete(m, k)
   template <class Q = K>
   void erase(const Q& k) {
-    if constexpr (!direct_key_v<Q>) {
-      erase(K(k));
-    } else {
-      check_reentry("erase");
-      shard& s = shard_for(k);
-      std::lock_guard g(s.mu);
-      s.m.erase(k);
-    }
+    with_key(k, [&](const auto& key) {
+      const write_guard g(*this, key, "erase");
+      g.get().m.erase(key);
+    });
   }
 
   // clear(m): each shard emptied under its write lock in turn.
@@ -279,21 +285,16 @@ class sharded_map {
   // under it, as another thread may have inserted in between).
   template <class KArg>
   requires std::is_constructible_v<K, KArg&&> std::pair<V, bool> load_or_store(KArg&& k, V v) {
-    using Q = std::remove_cvref_t<KArg>;
-    if constexpr (!direct_key_v<Q>) {
-      return load_or_store(K(std::forward<KArg>(k)), std::move(v));
-    } else {
-      check_reentry("load_or_store");
-      shard& s = shard_for(k);
+    return with_key(std::forward<KArg>(k), [&](auto&& key) -> std::pair<V, bool> {
       {
-        std::shared_lock g(s.mu);
-        if (const V* p = s.m.find(k)) return {*p, true};
+        const read_guard g(*this, key, "load_or_store");
+        if (const V* p = g.get().m.find(key)) return {*p, true};
       }
-      std::lock_guard g(s.mu);
-      if (const V* p = s.m.find(k)) return {*p, true};
-      s.m.set(std::forward<KArg>(k), v);
+      const write_guard g(*this, key, "load_or_store");
+      if (const V* p = g.get().m.find(key)) return {*p, true};
+      g.get().m.set(std::forward<decltype(key)>(key), v);
       return {std::move(v), false};
-    }
+    });
   }
 
   // compute(k, f): f(const V* current) -> std::optional<V>, called once
@@ -302,20 +303,15 @@ class sharded_map {
   // maps to afterwards.  If f throws, the map is unchanged.
   template <class KArg, class F>
   requires std::is_constructible_v<K, KArg&&> std::optional<V> compute(KArg&& k, F&& f) {
-    using Q = std::remove_cvref_t<KArg>;
-    if constexpr (!direct_key_v<Q>) {
-      return compute(K(std::forward<KArg>(k)), std::forward<F>(f));
-    } else {
-      static_assert(std::is_convertible_v<std::invoke_result_t<F&, const V*>, std::optional<V>>,
-                    "compute: f must be callable as std::optional<V> f(const V* current)");
-      check_reentry("compute");
-      shard& s = shard_for(k);
-      const std::size_t index = index_of(s);
-      std::lock_guard g(s.mu);
-      V* cur = s.m.find(k);
+    static_assert(std::is_convertible_v<std::invoke_result_t<F&, const V*>, std::optional<V>>,
+                  "compute: f must be callable as std::optional<V> f(const V* current)");
+    return with_key(std::forward<KArg>(k), [&](auto&& key) {
+      const write_guard g(*this, key, "compute");
+      shard& s = g.get();
+      V* cur = s.m.find(key);
       std::optional<V> result;
       {
-        sharded_callback_scope scope(this, index, "compute");
+        sharded_callback_scope scope(this, index_of(s), "compute");
         result = std::invoke(f, static_cast<const V*>(cur));
       }
       if (result) {
@@ -323,13 +319,13 @@ class sharded_map {
         if (cur != nullptr && !need_key_update<K>::value) {
           *cur = *result;
         } else {
-          s.m.set(std::forward<KArg>(k), *result);
+          s.m.set(std::forward<decltype(key)>(key), *result);
         }
       } else if (cur != nullptr) {
-        s.m.erase(k);
+        s.m.erase(key);
       }
       return result;
-    }
+    });
   }
 
   // ------------------------------------------------------------- iteration
@@ -370,7 +366,8 @@ class sharded_map {
 
   template <class Q>
   std::size_t shard_index(const Q& k) const {
-    return static_cast<std::size_t>(invoke_hash(hasher_, k, seed_) >> shift_) & (nshards_ - 1);
+    return static_cast<std::size_t>(maptype<K, V, Hash, Eq>::hash(hasher_, k, seed_) >> shift_) &
+           (nshards_ - 1);
   }
   template <class Q>
   shard& shard_for(const Q& k) const {

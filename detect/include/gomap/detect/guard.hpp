@@ -1,14 +1,19 @@
-// The hashWriting protocol of Go's runtime/map.go, as the map engine calls it.
+// The hashWriting protocol of Go's runtime/map.go (the `writing` byte of Go
+// 1.24's internal/runtime/maps), as every map engine calls it.
 //
-// Go keeps four bits in hmap.flags; gomap keeps them in one byte too, read with
-// relaxed loads: Go's plain byte, made well-defined in C++.  A correct
-// single-threaded or externally locked program pays no read-modify-write on
-// the write path.
+// The detector owns exactly one thing per map: `map_state` — the writing
+// flag, the writer's thread token and (strict mode) a count of reads in
+// progress.  An engine embeds one map_state and calls the checks and scopes
+// below where Go checks; its own state (iterator and growth flags) stays in
+// the engine.  The flag is read with relaxed loads: Go's plain byte, made
+// well-defined in C++.  A correct single-threaded or externally locked
+// program pays no read-modify-write on the write path.
 //
 // What Go leaves implicit, written down:
 //  * A write first checks the flag (another writer active -> fatal), then
-//    hashes the key, and only then sets hashWriting (MG:594-601): hashing may
-//    fail (panic in Go, throw here), and must not leave the flag set behind it.
+//    hashes the key, and only then sets hashWriting (mapassign in map.go):
+//    hashing may fail (panic in Go, throw here), and must not leave the flag
+//    set behind it.
 //  * The flag is *toggled* (xor), not set: a second writer that slipped past
 //    the first check clears it again, so the first writer's final check
 //    (MG:684-688) fires.
@@ -35,13 +40,8 @@
 
 namespace gomap::detect {
 
-// hmap.flags bits, named as in map.go.
-enum map_flag : std::uint8_t {
-  flag_iterator = 1,        // there may be an iterator using buckets
-  flag_old_iterator = 2,    // there may be an iterator using oldbuckets
-  flag_hash_writing = 4,    // a goroutine (thread) is writing to the map
-  flag_same_size_grow = 8,  // the current map growth is to a new map of the same size
-};
+// Go's hashWriting: a goroutine (thread) is writing to the map.
+inline constexpr std::uint8_t flag_hash_writing = 1;
 
 // Strict mode's count of operations in progress: reads in the low half,
 // iteration steps in the high half.
@@ -49,10 +49,11 @@ inline constexpr std::uint32_t active_read = 1;
 inline constexpr std::uint32_t active_iterate = std::uint32_t{1} << 16;
 inline constexpr std::uint32_t active_read_mask = active_iterate - 1;
 
-// The per-map detector state.  The same layout in every mode, so a strict and
-// a default translation unit never disagree about the size of an hmap.
+// The per-map detector state, embedded in every engine's map header.  The
+// same layout in every mode, so a strict and a default translation unit
+// never disagree about the size of a map.
 struct map_state {
-  // Go's hmap.flags.
+  // Go's hashWriting bit: 1 while a thread (goroutine) is writing the map.
   std::atomic<std::uint8_t> flags{0};
   // Thread token (thread_token()) of the last thread to set hashWriting; 0
   // before the first write.  Read only on the fatal path.
@@ -64,14 +65,11 @@ struct map_state {
   std::uint8_t load() const noexcept { return flags.load(std::memory_order_relaxed); }
   // Release: publishes `writer` to a thread that sees the new flags (see top).
   void store(std::uint8_t v) noexcept { flags.store(v, std::memory_order_release); }
-  // Iterators of concurrent readers set bits at once (Go: atomic.Or8).
-  void set_bits_atomic(std::uint8_t bits) noexcept {
-    if ((load() & bits) != bits) flags.fetch_or(bits, std::memory_order_relaxed);
-  }
   bool writing() const noexcept { return (load() & flag_hash_writing) != 0; }
 };
 
-// What the detector caught; chooses the message (API.md §5) and the details.
+// What the detector caught; chooses the message (docs/api.md, "Detection")
+// and the details.
 enum class misuse : std::uint8_t {
   writes,                 // concurrent map writes
   read_write,             // concurrent map read and map write
@@ -96,28 +94,32 @@ inline std::uint32_t thread_token() noexcept {
   return t != 0 ? t : detail::register_thread();
 }
 
-// Start of a read (mapaccess*): another thread writing is fatal.
+// Start of a read (mapaccess*): another thread writing is fatal.  Name is the
+// map type ThreadSanitizer's reports name (every check and scope takes it).
+template <const char* Name = map_type_name>
 inline void check_read(const map_state& s, const void* map) noexcept {
   if constexpr (enabled) {
-    tsan_map_read(map);
+    tsan_map_read<Name>(map);
     if (s.writing()) [[unlikely]]
       report_misuse(misuse::read_write, s, map);
   }
 }
 
 // Every iteration step (mapiternext).
+template <const char* Name = map_type_name>
 inline void check_iterate(const map_state& s, const void* map) noexcept {
   if constexpr (enabled) {
-    tsan_map_read(map);
+    tsan_map_read<Name>(map);
     if (s.writing()) [[unlikely]]
       report_misuse(misuse::iteration_write, s, map);
   }
 }
 
 // Start of a write, before hashing (mapassign, mapdelete, mapclear).
+template <const char* Name = map_type_name>
 inline void check_write(const map_state& s, const void* map) noexcept {
   if constexpr (enabled) {
-    tsan_map_write(map);
+    tsan_map_write<Name>(map);
     if (s.writing()) [[unlikely]]
       report_misuse(misuse::writes, s, map);
   }
@@ -155,12 +157,13 @@ inline void leave_active(const map_state& s, std::uint32_t unit, misuse what,
 
 // A read (mapaccess*) from start to end.  Go checks only at the start; strict
 // mode also counts the read as active and checks again at the end.
+template <const char* Name = map_type_name>
 class read_scope {
  public:
   [[gnu::always_inline]] read_scope(const map_state& s, const void* map) noexcept
       : s_(s), map_(map) {
     detail::enter_active(s_, active_read);
-    check_read(s_, map_);
+    check_read<Name>(s_, map_);
   }
   [[gnu::always_inline]] ~read_scope() {
     detail::leave_active(s_, active_read, misuse::read_write, map_);
@@ -175,11 +178,12 @@ class read_scope {
 
 // One iteration step (mapiternext).  Only the step: the loop body between
 // steps may write the map (Go allows it), so it is not counted as active.
+template <const char* Name = map_type_name>
 class iterate_scope {
  public:
   iterate_scope(const map_state& s, const void* map) noexcept : s_(s), map_(map) {
     detail::enter_active(s_, active_iterate);
-    check_iterate(s_, map_);
+    check_iterate<Name>(s_, map_);
   }
   ~iterate_scope() { detail::leave_active(s_, active_iterate, misuse::iteration_write, map_); }
   iterate_scope(const iterate_scope&) = delete;
@@ -192,7 +196,8 @@ class iterate_scope {
 
 // Holds hashWriting for the body of a write; made after hashing.  Released on
 // every path, exceptions included, so a throwing Hash/Eq/constructor never
-// leaves a false "concurrent map writes" behind.
+// leaves a false "concurrent map writes" behind.  (The TSan write was
+// reported by check_write at the start of the operation.)
 class write_scope {
  public:
   // Always inlined: as an out-of-line call it makes GCC spill registers of

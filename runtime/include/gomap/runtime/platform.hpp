@@ -1,11 +1,21 @@
-// Platform and CPU-feature specifics of the map engine, in one place.
+// Platform, CPU and sanitizer specifics, in one place (the role of Go's
+// race0.go / asan0.go and the GOARCH-specific files).  Nothing else in gomap
+// tests a compiler, CPU or sanitizer macro; it asks here:
 //
-// Everything here is a small named building block with a portable fallback:
-// the 8-byte tophash match (SSE2 on x86-64, exact SWAR elsewhere), the
-// 64x64->128 multiply used by wyhash/wyrand, prefetch, the AES-NI probe, and
-// whether a heap-watching sanitizer is compiled in.
+//   GOMAP_X86_64        the SSE2 group match and the pause instruction
+//   GOMAP_TSAN          built with ThreadSanitizer (the detector tags maps)
+//   GOMAP_ASAN          built with AddressSanitizer (dead slots are poisoned)
+//   GOMAP_SANITIZED     a sanitizer that watches the heap is present, so the
+//                       runtime leaves every allocation to the real allocator
+//   GOMAP_ASSERT(c)     engine invariant checks, on with -DGOMAP_ASSERTIONS=1
+//                       (the dev and asan presets)
+//   cache_line_size     the one cache-line constant
+//   cpu_relax()         one spin-wait pause
+//   match_byte()        the 8-byte group match (SSE2 on x86-64, SWAR elsewhere;
+//                       the SWAR version is compiled and tested everywhere)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -16,18 +26,39 @@
 #define GOMAP_X86_64 0
 #endif
 
-// Built with a sanitizer that watches the heap (ASan, TSan, MSan, HWASan):
-// the runtime then leaves every allocation to the real allocator.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define GOMAP_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer) || __has_feature(hwaddress_sanitizer)
-#define GOMAP_SANITIZED 1
+// GCC defines __SANITIZE_*__; clang answers __has_feature.
+#if defined(__has_feature)
+#define GOMAP_HAS_FEATURE(x) __has_feature(x)
+#else
+#define GOMAP_HAS_FEATURE(x) 0
 #endif
+
+#if defined(__SANITIZE_THREAD__) || GOMAP_HAS_FEATURE(thread_sanitizer)
+#define GOMAP_TSAN 1
+#else
+#define GOMAP_TSAN 0
 #endif
-#ifndef GOMAP_SANITIZED
+
+#if defined(__SANITIZE_ADDRESS__) || GOMAP_HAS_FEATURE(address_sanitizer)
+#define GOMAP_ASAN 1
+#else
+#define GOMAP_ASAN 0
+#endif
+
+#if GOMAP_TSAN || GOMAP_ASAN || GOMAP_HAS_FEATURE(memory_sanitizer) || \
+    GOMAP_HAS_FEATURE(hwaddress_sanitizer)
+#define GOMAP_SANITIZED 1
+#else
 #define GOMAP_SANITIZED 0
+#endif
+
+#if GOMAP_ASAN
+// From <sanitizer/asan_interface.h>, declared here so GCC builds need no
+// clang resource directory.
+extern "C" {
+void __asan_poison_memory_region(void const volatile* addr, std::size_t size);
+void __asan_unpoison_memory_region(void const volatile* addr, std::size_t size);
+}
 #endif
 
 #if defined(GOMAP_ASSERTIONS) && GOMAP_ASSERTIONS
@@ -46,6 +77,42 @@
 #endif
 
 namespace gomap::runtime {
+
+inline constexpr bool under_tsan = GOMAP_TSAN != 0;
+inline constexpr bool under_asan = GOMAP_ASAN != 0;
+inline constexpr bool sanitized = GOMAP_SANITIZED != 0;
+
+// The cache-line size on every CPU gomap targets (x86-64, arm64).  Objects
+// written by different threads are padded to it; where x86's adjacent-line
+// prefetcher matters, users pad to two lines.
+// (std::hardware_destructive_interference_size is not used: GCC warns that
+// it may change between compiler versions, which would change the ABI.)
+inline constexpr std::size_t cache_line_size = 64;
+
+// One step of a spin-wait: tells the CPU that this is a busy loop.
+inline void cpu_relax() noexcept {
+#if GOMAP_X86_64
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+// Mark memory dead / alive for AddressSanitizer (no-ops elsewhere).
+inline void poison(const void* p, std::size_t n) noexcept {
+#if GOMAP_ASAN
+  __asan_poison_memory_region(p, n);
+#else
+  (void)p, (void)n;
+#endif
+}
+inline void unpoison(const void* p, std::size_t n) noexcept {
+#if GOMAP_ASAN
+  __asan_unpoison_memory_region(p, n);
+#else
+  (void)p, (void)n;
+#endif
+}
 
 __extension__ using uint128 = unsigned __int128;  // GCC/Clang builtin; -Wpedantic-clean
 
@@ -66,26 +133,35 @@ inline std::uint64_t read32(const void* p) noexcept {
   return v;
 }
 
-inline void prefetch(const void* p) noexcept {
-  __builtin_prefetch(p, 0, 3);
-}
-
-// match_byte: bit i set iff byte i of the 8-byte group equals `b`.  Exact (no
-// false positives): callers read keys only at matched positions.
-inline unsigned match_byte(const std::uint8_t* group, std::uint8_t b) noexcept {
-#if GOMAP_X86_64
-  const __m128i g = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(group));
-  // Broadcast through a 32-bit multiply: _mm_set1_epi8 makes GCC spill the
-  // byte through the stack (a store-forwarding stall on every probe).
-  const __m128i m = _mm_cmpeq_epi8(g, _mm_set1_epi32(static_cast<int>(0x01010101u * b)));
-  return static_cast<unsigned>(_mm_movemask_epi8(m)) & 0xffu;
-#else
+// match_byte_swar: bit i set iff byte i of the 8-byte group equals `b`.
+// Exact (no false positives, unlike Go's bitsetH2 trick): the classic engine
+// reads keys only at matched positions and trusts a miss.
+inline unsigned match_byte_swar(const std::uint8_t* group, std::uint8_t b) noexcept {
   const std::uint64_t x = read64(group) ^ (0x0101010101010101ull * b);
   const std::uint64_t lo7 = 0x7f7f7f7f7f7f7f7full;
   const std::uint64_t zero = ~(((x & lo7) + lo7) | x | lo7);  // 0x80 where byte == 0
   unsigned bits = 0;
   for (int i = 0; i < 8; ++i) bits |= static_cast<unsigned>((zero >> (8 * i + 7)) & 1u) << i;
   return bits;
+}
+
+#if GOMAP_X86_64
+// The same with SSE2: one compare and a movemask.
+inline unsigned match_byte_sse2(const std::uint8_t* group, std::uint8_t b) noexcept {
+  const __m128i g = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(group));
+  // Broadcast through a 32-bit multiply: _mm_set1_epi8 makes GCC spill the
+  // byte through the stack (a store-forwarding stall on every probe).
+  const __m128i m = _mm_cmpeq_epi8(g, _mm_set1_epi32(static_cast<int>(0x01010101u * b)));
+  return static_cast<unsigned>(_mm_movemask_epi8(m)) & 0xffu;
+}
+#endif
+
+// The group match the engines use.
+inline unsigned match_byte(const std::uint8_t* group, std::uint8_t b) noexcept {
+#if GOMAP_X86_64
+  return match_byte_sse2(group, b);
+#else
+  return match_byte_swar(group, b);
 #endif
 }
 

@@ -38,9 +38,7 @@
 #include <cstdint>
 #include <thread>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
+#include "gomap/runtime/platform.hpp"
 
 namespace gomap::runtime {
 
@@ -50,11 +48,7 @@ class spin_backoff {
   void wait() noexcept {
     if (n_ < spins_before_yield) {
       ++n_;
-#if defined(__x86_64__) || defined(__i386__)
-      _mm_pause();
-#elif defined(__aarch64__)
-      asm volatile("yield" ::: "memory");
-#endif
+      cpu_relax();
     } else {
       std::this_thread::yield();
     }

@@ -1,4 +1,5 @@
-// Buckets: the tophash states, the bmap layout, and the slot policy.
+// The classic engine's bucket (Go's bmap): tophash states, layout, and the
+// named operations every probe uses.
 //
 // A bucket (Go's bmap) holds 8 entries.  The low-order bits of a key's hash
 // select its bucket; the high-order byte (the "tophash") is kept per slot to
@@ -11,17 +12,16 @@
 //   | u8 u8 .. u8      | K K .. K       | V V .. V       | bmap*    |
 //   +------------------+----------------+----------------+----------+
 //
-// A key or value larger than 128 bytes is stored indirectly: the slot holds
-// a pointer to a heap object (Go: indirectkey / indirectelem).  The policy
-// below (abseil's "slot policy" idea) is the only code that knows which.
+// Slots are raw storage managed through slot_policy (slot_policy.hpp); a
+// slot's tophash says whether its objects are alive.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <new>
-#include <type_traits>
-#include <utility>
+
+#include "gomap/runtime/platform.hpp"
+#include "gomap/runtime/slot_mask.hpp"
+#include "gomap/runtime/slot_policy.hpp"
 
 namespace gomap::runtime {
 
@@ -42,10 +42,6 @@ inline constexpr std::size_t bucket_cnt = std::size_t{1} << bucket_cnt_bits;
 //        8.00      41.10         9.40      5.00       8.00
 inline constexpr std::uint64_t load_factor_num = 13;
 inline constexpr std::uint64_t load_factor_den = 2;
-
-// Keys and values larger than this are stored indirectly.
-inline constexpr std::size_t max_key_size = 128;
-inline constexpr std::size_t max_elem_size = 128;
 
 // Possible tophash values; a few are reserved for special marks.
 enum tophash_state : std::uint8_t {
@@ -82,88 +78,12 @@ inline constexpr std::uint64_t bucket_mask(std::uint8_t b) noexcept {
   return bucket_shift(b) - 1;
 }
 
-// How a slot holds a K and a V: inline, or through a heap pointer when large.
-template <class K, class V>
-struct slot_policy {
-  // NOLINTNEXTLINE(bugprone-sizeof-expression): K, V may be pointer types
-  static constexpr bool indirect_key = sizeof(K) > max_key_size;
-  // NOLINTNEXTLINE(bugprone-sizeof-expression): K, V may be pointer types
-  static constexpr bool indirect_elem = sizeof(V) > max_elem_size;
-  using key_slot = std::conditional_t<indirect_key, K*, K>;
-  using elem_slot = std::conditional_t<indirect_elem, V*, V>;
-
-  // A slot is indirect exactly when it holds a T* rather than a T (T may
-  // itself be a pointer type: Map<int, Entry*> stores its pointers inline).
-  template <class T, class Slot>
-  static constexpr bool indirect_slot = !std::is_same_v<T, Slot>;
-
-  template <class T, class Slot>
-  static T& get(Slot* s) noexcept {
-    if constexpr (indirect_slot<T, Slot>)
-      return **s;
-    else
-      return *std::launder(s);
-  }
-
-  template <class T, class Slot, class... Args>
-  static void construct(Slot* s, Args&&... args) {
-    if constexpr (indirect_slot<T, Slot>)
-      ::new (static_cast<void*>(s)) Slot(new T(std::forward<Args>(args)...));
-    else
-      ::new (static_cast<void*>(s)) T(std::forward<Args>(args)...);
-  }
-
-  template <class T, class Slot>
-  static void destroy(Slot* s) noexcept {
-    if constexpr (indirect_slot<T, Slot>)
-      delete *s;
-    else
-      std::destroy_at(std::launder(s));
-  }
-
-  // Relocation during evacuation.  Indirect slots move by pointer and never
-  // throw; inline slots move when that cannot throw, copy otherwise (so a
-  // failed evacuation can be rolled back with the source intact).
-  template <class T, class Slot>
-  static constexpr bool nothrow_relocate =
-      indirect_slot<T, Slot> || std::is_nothrow_move_constructible_v<T>;
-
-  template <class T, class Slot>
-  static void relocate(Slot* dst, Slot* src) noexcept(nothrow_relocate<T, Slot>) {
-    if constexpr (indirect_slot<T, Slot>) {
-      ::new (static_cast<void*>(dst)) Slot(*src);
-      *src = nullptr;
-    } else if constexpr (std::is_nothrow_move_constructible_v<T>) {
-      ::new (static_cast<void*>(dst)) T(std::move(get<T>(src)));
-    } else {
-      ::new (static_cast<void*>(dst)) T(std::as_const(get<T>(src)));
-    }
-  }
-
-  // A copy that leaves the source in place (keys kept for iterators).
-  template <class T, class Slot>
-  static void copy(Slot* dst, const Slot* src) {
-    if constexpr (indirect_slot<T, Slot>)
-      ::new (static_cast<void*>(dst)) Slot(new T(**src));
-    else
-      ::new (static_cast<void*>(dst)) T(*std::launder(src));
-  }
-
-  // Undo a nothrow relocate: move the object back from dst into src.
-  template <class T, class Slot>
-  static void unrelocate(Slot* src, Slot* dst) noexcept {
-    if constexpr (indirect_slot<T, Slot>) {
-      *src = *dst;
-    } else {
-      destroy<T>(src);
-      ::new (static_cast<void*>(src)) T(std::move(get<T>(dst)));
-      destroy<T>(dst);
-    }
-  }
-};
-
 // bmap: one bucket.  Storage for keys and values is raw; a slot's tophash
 // says whether its objects are alive (>= min_top_hash: key and value alive).
+//
+// The named operations below are the whole vocabulary of a probe: callers
+// loop over the slot_mask they return and never decode tophash bytes
+// themselves.
 template <class K, class V>
 struct bmap {
   using policy = slot_policy<K, V>;
@@ -184,10 +104,27 @@ struct bmap {
   K& key(std::size_t i) noexcept { return policy::template get<K>(key_slot_at(i)); }
   V& elem(std::size_t i) noexcept { return policy::template get<V>(elem_slot_at(i)); }
 
+  // Slots whose tophash is `top`: the candidates a lookup compares keys at.
+  slot_mask match(std::uint8_t top) const noexcept { return slot_mask(match_byte(tophash, top)); }
+  // Empty slots (emptyRest or emptyOne): where an insert may go.
+  slot_mask match_empty() const noexcept {
+    return slot_mask(match_byte(tophash, empty_rest) | match_byte(tophash, empty_one));
+  }
+  // An emptyRest slot: nothing lives at a later slot or in a later bucket
+  // of this chain, so a probe stops here.
+  bool ends_chain() const noexcept { return match_byte(tophash, empty_rest) != 0; }
+
   // Go's evacuated(b): the first cell's mark tells for the whole chain.
   bool evacuated() const noexcept {
     const std::uint8_t h = tophash[0];
     return h > empty_one && h < min_top_hash;
+  }
+
+  // A slot's objects are alive (a filled cell).
+  bool is_full(std::size_t i) const noexcept { return tophash[i] >= min_top_hash; }
+  // A cell evacuated to X or Y (its key may still be kept for iterators).
+  bool is_evacuated_entry(std::size_t i) const noexcept {
+    return tophash[i] == evacuated_x || tophash[i] == evacuated_y;
   }
 };
 
