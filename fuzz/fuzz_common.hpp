@@ -70,7 +70,7 @@ class input {
 }
 
 // Go's iteration contract (spec: "For statements with range clause"), as
-// API.md states it for gomap::Map:
+// docs/api.md states it for gomap::Map:
 //  * no entry is produced twice;
 //  * an entry removed before it was reached is not produced (so anything
 //    produced is in the map, with its current value, when produced);

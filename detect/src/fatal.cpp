@@ -1,4 +1,4 @@
-// Fatal reporting: Go's runtime.fatal for gomap (API.md §5).
+// Fatal reporting: Go's runtime.fatal for gomap (docs/api.md).
 //
 // The report, all on stderr, written with write(2):
 //   fatal error: <message>                      <- always the first line

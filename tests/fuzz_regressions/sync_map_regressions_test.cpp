@@ -1,4 +1,4 @@
-// SyncMap bugs found by fuzz/sync_map_ops (issue 6); the inputs are in
+// SyncMap bugs found by fuzz/sync_map_ops; the inputs are in
 // fuzz/corpus/sync_map_ops/regress-*.  Both need an entry that dirtyLocked
 // expunged and a later store revived: it is then in dirty_ and still on the
 // expunged_ list.

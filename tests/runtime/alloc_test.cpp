@@ -182,7 +182,7 @@ TEST(Alloc, EraseDoesNotAllocate) {
 }
 
 // A user Hash/Eq pair that is transparent (is_transparent on both): lookups
-// pass the caller's type straight through (API.md: "any type that Hash and
+// pass the caller's type straight through (docs/api.md: "any type that Hash and
 // Eq accept transparently").
 struct ViewHash {
   using is_transparent = void;

@@ -1,4 +1,4 @@
-// API.md §1 conformance: gomap::Map as Go's map[K]V.  Every expectation
+// docs/api.md conformance: gomap::Map as Go's map[K]V.  Every expectation
 // follows the spec or, where noted, the output of a Go 1.19 program (the Go
 // snippet is quoted next to it).
 #include <gtest/gtest.h>
@@ -59,7 +59,7 @@ TEST(NilMap, DefaultConstructedIsNil) {
 }
 
 TEST(NilMap, ValueInitializedIsNil) {
-  // API.md: `Map<K, V> m{}` is value-initialization in C++, hence nil.
+  // docs/api.md: `Map<K, V> m{}` is value-initialization in C++, hence nil.
   IntMap m{};
   EXPECT_TRUE(m.is_nil());
 }
@@ -243,7 +243,7 @@ TEST(Handle, SwapHandles) {
 }
 
 TEST(Handle, CopiesAcrossThreads) {
-  // API.md: handle copies may be passed between threads (the reference
+  // docs/api.md: handle copies may be passed between threads (the reference
   // count is thread-safe); concurrent reads are legal, as in Go.
   auto m = gomap::make<int, std::string>();
   for (int i = 0; i < 100; ++i) m.set(i, std::to_string(i));

@@ -1,4 +1,4 @@
-// Exception safety (API.md §1): a throwing Hash, Eq, or constructor of K or
+// Exception safety (docs/api.md): a throwing Hash, Eq, or constructor of K or
 // V — during a plain write or during the growth work it triggers — leaves
 // every other entry intact, the map usable, and the writing flag released
 // (a stuck flag would abort the next write with "concurrent map writes").

@@ -1,4 +1,4 @@
-// API.md §1 "operator<< and gomap::to_string(m) print exactly as Go's
+// docs/api.md "operator<< and gomap::to_string(m) print exactly as Go's
 // fmt.Println does".  Every expected string is the output of the Go 1.19
 // snippet quoted next to it (go run, /usr/lib/go-1.19/bin/go).
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// API.md §1 "Keys": gomap::hash<T> (Go's seeded algorithms), custom hashers
+// docs/api.md "Keys": gomap::hash<T> (Go's seeded algorithms), custom hashers
 // and ADL gomap_hash.
 #include <gtest/gtest.h>
 #include <gomap/hash.hpp>
@@ -182,7 +182,7 @@ void round_trip(std::initializer_list<K> keys) {
 }
 
 TEST(Hash, SupportedKeyTypes) {
-  // API.md: integers, enums, bool, char types, pointers, float, double,
+  // docs/api.md: integers, enums, bool, char types, pointers, float, double,
   // std::string, std::string_view, pair, tuple, array.
   round_trip<char>({'a', 'b', '\0'});
   round_trip<signed char>({-1, 0, 1});
@@ -289,7 +289,7 @@ TEST(CustomHash, AdlGomapHash) {
 
 // ------------------------------------------------- Go's memhashFallback
 
-// API.md: gomap::hash implements Go's wyhash-based memhash.  Go's hashkey is
+// docs/api.md: gomap::hash implements Go's wyhash-based memhash.  Go's hashkey is
 // random per process, so the comparison goes through the runtime's
 // fallback entry point with a fixed key.  Expected values: Go 1.19's
 // memhashFallback / memhash32Fallback / memhash64Fallback (runtime/hash64.go)

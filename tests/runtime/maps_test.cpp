@@ -1,4 +1,4 @@
-// API.md §2: <gomap/maps.hpp>, Go's `maps` package (Go 1.21) for gomap::Map.
+// docs/api.md: <gomap/maps.hpp>, Go's `maps` package (Go 1.21) for gomap::Map.
 // Go 1.19 has no `maps` package; the Go snippets quoted below spell out the
 // loops that Go 1.21's maps functions are defined as.
 #include <gtest/gtest.h>
@@ -312,7 +312,7 @@ TEST(SortedKeys, StringsBytewise) {
 }
 
 TEST(SortedKeys, FloatsNaNFirst) {
-  // fmt's order (API.md): NaN first, then ascending; -Inf < ... < +Inf.
+  // fmt's order (docs/api.md): NaN first, then ascending; -Inf < ... < +Inf.
   auto m = gomap::make<double, int>();
   const double inf = std::numeric_limits<double>::infinity();
   for (double k : {3.0, -inf, nan(), 0.5, inf, -7.25, nan()}) m.set(k, 0);

@@ -418,7 +418,7 @@ TEST(SyncMap, CompareAndSwapOnMissingKey) {
   EXPECT_EQ(m.size(), 1u);
 }
 
-// Go: TestMapRangeNestedCall (issue 46399).
+// Go: TestMapRangeNestedCall (Go issue 46399).
 TEST(SyncMap, RangeNestedCall) {
   SyncMap<int, std::string> m;
   const char* words[] = {"hello", "world", "Go"};

@@ -3,7 +3,7 @@
 // runtime::rw_spinlock, and — as a reference, not a candidate — with a plain
 // std::mutex taken for reads too.
 //
-// Workloads are BENCHMARKS.md's mixed_R_W over 2^16 present uint64 keys (the
+// Workloads are docs/bench.md's mixed_R_W over 2^16 present uint64 keys (the
 // key stream of tools/bench: splitmix64 from 0x9E3779B97F4A7C15, uniform or
 // Zipf s=0.99 over the key list, one draw for read-or-write): R% lookups
 // (contains), the rest stores (set).  mixed_99_1 is the read-heavy mix,

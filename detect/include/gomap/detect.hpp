@@ -1,7 +1,7 @@
 // <gomap/detect.hpp> — the public knobs of gomap's concurrent-misuse detector.
 //
 // Every gomap::Map carries Go's hashWriting flag and checks it where Go's
-// runtime does (API.md §5).  On detection the process prints
+// runtime does (docs/api.md).  On detection the process prints
 // `fatal error: <message>` and aborts, as Go's runtime.fatal does.  The report
 // (the other writer, the thread, its stack) and GOMAP_TRACEBACK=none|single|all
 // are described in docs/detect.md; build switches in <gomap/detect/config.hpp>.

@@ -1,5 +1,5 @@
 // <gomap/sharded_map.hpp> — gomap::ShardedMap<K, V>: a hash-sharded map with
-// a reader-writer lock per shard (API.md §4).
+// a reader-writer lock per shard (docs/api.md).
 //
 // The Go answer for write-heavy concurrent maps (orcaman/concurrent-map: 32
 // shards, one sync.RWMutex each), built from gomap's runtime map:
@@ -31,7 +31,7 @@
 //    max_shards (65536).
 //  * The lock: runtime::rw_spinlock (one atomic word, spin then yield,
 //    writer preference).  Chosen by measurement against std::shared_mutex on
-//    the BENCHMARKS.md concurrent workloads; figures in docs/sharded_map.md,
+//    the concurrent workloads of docs/bench.md; figures in docs/sharded_map.md,
 //    made by tools/lockbench.
 //
 // Consistency.  Every operation on one key is linearizable (it runs under its

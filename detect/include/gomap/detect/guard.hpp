@@ -16,7 +16,7 @@
 //    set behind it.
 //  * The flag is *toggled* (xor), not set: a second writer that slipped past
 //    the first check clears it again, so the first writer's final check
-//    (MG:684-688) fires.
+//    (the end of mapassign) fires.
 //  * Reads check once at their start; iteration checks at every step.
 //  * User misuse is `fatal` (cannot be caught); internal corruption throws.
 //

@@ -234,42 +234,47 @@ class hmap : public block_cache::cached {
   // to hashing.  (MegMap: 1 MB keys found absent without reading them.)
   std::pair<onebucket, slot> find_onebucket(std::string_view key) noexcept {
     bucket* b = buckets->at(0);
-    if (key.size() < 32) {
+    // The filled slots of the one bucket, in order, until emptyRest.
+    auto filled = [b](auto&& visit) {
       for (std::size_t i = 0; i < bucket_cnt; ++i) {
         const std::uint8_t t = b->tophash[i];
-        if (is_empty(t)) {
-          if (t == empty_rest) break;
-          continue;
-        }
-        const std::string& k = b->key(i);
-        if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0)
-          return {onebucket::found, slot{b, i}};
+        if (t == empty_rest) return;
+        if (!is_empty(t) && !visit(i, std::as_const(b->key(i)))) return;
       }
-      return {onebucket::absent, {}};
+    };
+    std::pair<onebucket, slot> r{onebucket::absent, {}};
+    if (key.size() < 32) {
+      filled([&](std::size_t i, const std::string& k) {
+        if (k.size() != key.size() || std::memcmp(k.data(), key.data(), key.size()) != 0)
+          return true;
+        r = {onebucket::found, slot{b, i}};
+        return false;
+      });
+      return r;
     }
     std::size_t keymaybe = bucket_cnt;
-    for (std::size_t i = 0; i < bucket_cnt; ++i) {
-      const std::uint8_t t = b->tophash[i];
-      if (is_empty(t)) {
-        if (t == empty_rest) break;
-        continue;
+    filled([&](std::size_t i, const std::string& k) {
+      if (k.size() != key.size()) return true;
+      if (k.data() == key.data()) {
+        r = {onebucket::found, slot{b, i}};
+        return false;
       }
-      const std::string& k = b->key(i);
-      if (k.size() != key.size()) continue;
-      if (k.data() == key.data()) return {onebucket::found, slot{b, i}};
       // check first 4 bytes, then last 4 bytes
-      if (std::memcmp(k.data(), key.data(), 4) != 0) continue;
-      if (std::memcmp(k.data() + key.size() - 4, key.data() + key.size() - 4, 4) != 0) continue;
+      if (std::memcmp(k.data(), key.data(), 4) != 0) return true;
+      if (std::memcmp(k.data() + key.size() - 4, key.data() + key.size() - 4, 4) != 0) return true;
       // Two keys are potential matches.  Use hash to distinguish them.
-      if (keymaybe != bucket_cnt) return {onebucket::need_hash, {}};
+      if (keymaybe != bucket_cnt) {
+        r = {onebucket::need_hash, {}};
+        return false;
+      }
       keymaybe = i;
-    }
-    if (keymaybe != bucket_cnt) {
-      const std::string& k = b->key(keymaybe);
-      if (std::memcmp(k.data(), key.data(), key.size()) == 0)
-        return {onebucket::found, slot{b, keymaybe}};
-    }
-    return {onebucket::absent, {}};
+      return true;
+    });
+    if (r.first != onebucket::absent || keymaybe == bucket_cnt) return r;
+    const std::string& k = b->key(keymaybe);
+    if (std::memcmp(k.data(), key.data(), key.size()) == 0)
+      return {onebucket::found, slot{b, keymaybe}};
+    return r;
   }
 
   // The lookup proper (mapaccessK): the one-bucket string path, else hash
