@@ -25,7 +25,7 @@
 #include "internal.hpp"
 
 namespace gomap::detect {
-namespace internal {
+namespace detail {
 
 void write_err(std::string_view s) noexcept {
   const char* p = s.data();
@@ -59,10 +59,10 @@ void write_err_hex(std::uintptr_t v) noexcept {
   write_err({buf + i, sizeof buf - static_cast<std::size_t>(i)});
 }
 
-}  // namespace internal
+}  // namespace detail
 
 namespace {
-using namespace internal;
+using namespace detail;
 
 std::atomic<FatalHandler> g_handler{nullptr};
 // Set by the first thread to die; others wait for the abort (as Go's fatal

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace gomap::detect::internal {
+namespace gomap::detect::detail {
 
 // Unbuffered, allocation-free output to fd 2 (stdio may be locked or broken
 // by the time a fatal error is printed).
@@ -44,4 +44,4 @@ bool print_thread_stack(pid_t tid) noexcept;
 // GOMAP_TRACEBACK=all: every other thread of the process with its stack.
 void print_other_threads() noexcept;
 
-}  // namespace gomap::detect::internal
+}  // namespace gomap::detect::detail

@@ -88,7 +88,7 @@ namespace detail {
 std::uint32_t register_thread() noexcept {
   const std::uint32_t t = g_next_token.fetch_add(1, std::memory_order_relaxed);
   if (t < registry_size) {
-    g_registry[t].tid.store(internal::current_tid(), std::memory_order_relaxed);
+    g_registry[t].tid.store(detail::current_tid(), std::memory_order_relaxed);
     g_registry[t].alive.store(true, std::memory_order_release);
     t_exit_marker.token = t;
   }
@@ -97,7 +97,7 @@ std::uint32_t register_thread() noexcept {
 }
 }  // namespace detail
 
-namespace internal {
+namespace detail {
 
 pid_t current_tid() noexcept {
   return ::gettid();
@@ -194,5 +194,5 @@ void write_thread_heading(std::uint32_t token, std::string_view name, pid_t tid)
   write_err_u64(static_cast<std::uint64_t>(tid));
 }
 
-}  // namespace internal
+}  // namespace detail
 }  // namespace gomap::detect

@@ -36,7 +36,7 @@
 
 #include "internal.hpp"
 
-namespace gomap::detect::internal {
+namespace gomap::detect::detail {
 namespace {
 
 constexpr int max_frames = 64;
@@ -406,4 +406,4 @@ bool print_thread_stack(pid_t tid) noexcept {
   return true;
 }
 
-}  // namespace gomap::detect::internal
+}  // namespace gomap::detect::detail

@@ -336,30 +336,4 @@ TEST(ShardedConcurrent, RandomizedDifferentialAgainstLockedModel) {
   }
 }
 
-// runtime::rw_spinlock raced on its own: plain (non-atomic) data guarded by
-// it — TSan reports any missing happens-before, the invariant any overlap.
-TEST(RwSpinlockConcurrent, GuardsPlainData) {
-  gomap::runtime::rw_spinlock mu;
-  std::uint64_t a = 0, b = 0;
-  const std::int64_t n = scaled(50000, 1000);
-  run_threads(kThreads, [&](int t) {
-    for (std::int64_t i = 0; i < n; ++i) {
-      if ((i + t) % 4 == 0) {
-        std::lock_guard g(mu);
-        ++a;
-        ++b;
-      } else {
-        std::shared_lock g(mu);
-        ASSERT_EQ(a, b);
-      }
-    }
-  });
-  std::uint64_t writes = 0;
-  for (int t = 0; t < kThreads; ++t)
-    for (std::int64_t i = 0; i < n; ++i) writes += (i + t) % 4 == 0;
-  EXPECT_EQ(a, writes);
-  EXPECT_EQ(b, writes);
-  EXPECT_EQ(mu.state_for_testing(), 0u);
-}
-
 }  // namespace

@@ -1,6 +1,6 @@
 // gomap::ShardedMap, one thread at a time: the §4 API, transparent lookup,
-// the shard count, the shard-bit choice, the re-entry detector, and the
-// contracts of runtime::rw_spinlock.
+// the shard count, the shard-bit choice and the re-entry detector.  (The
+// shard lock's tests: tests/runtime/rw_spinlock_concurrent_test.cpp.)
 #include <gtest/gtest.h>
 #include <gomap/sharded_map.hpp>
 
@@ -452,42 +452,6 @@ TEST(Sharded, RandomizedDifferentialSingleThread) {
     }
   }
   ASSERT_EQ(contents(m), model);
-}
-
-// ---- runtime::rw_spinlock contracts (the concurrent file races it)
-
-TEST(RwSpinlock, ExclusionRules) {
-  gomap::runtime::rw_spinlock mu;
-  EXPECT_TRUE(mu.try_lock_shared());
-  EXPECT_TRUE(mu.try_lock_shared());  // readers share
-  EXPECT_FALSE(mu.try_lock());        // a writer waits for readers
-  mu.unlock_shared();
-  mu.unlock_shared();
-  EXPECT_TRUE(mu.try_lock());
-  EXPECT_FALSE(mu.try_lock());         // writers exclude writers
-  EXPECT_FALSE(mu.try_lock_shared());  // and readers
-  mu.unlock();
-  EXPECT_EQ(mu.state_for_testing(), 0u);
-}
-
-TEST(RwSpinlock, PendingWriterTurnsNewReadersAway) {
-  gomap::runtime::rw_spinlock mu;
-  mu.lock_shared();
-  std::atomic<bool> got{false};
-  std::thread w([&] {
-    mu.lock();  // waits for the reader, announcing itself
-    got = true;
-    mu.unlock();
-  });
-  while ((mu.state_for_testing() & gomap::runtime::rw_spinlock::pending) == 0)
-    std::this_thread::yield();
-  EXPECT_FALSE(mu.try_lock_shared());  // writer preference
-  EXPECT_FALSE(got.load());
-  mu.unlock_shared();
-  w.join();
-  EXPECT_TRUE(got.load());
-  EXPECT_TRUE(mu.try_lock_shared());
-  mu.unlock_shared();
 }
 
 }  // namespace
