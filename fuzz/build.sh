@@ -30,7 +30,8 @@ mkdir -p "$OUT"
 
 # $CXXFLAGS is split on purpose: it is a list of flags.
 # shellcheck disable=SC2086
-compile() { "$CXX" $CXXFLAGS -std=c++20 -pthread -I"$SRC_ROOT/runtime/include" \
+compile() { "$CXX" $CXXFLAGS -std=c++20 -pthread -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+            -I"$SRC_ROOT/runtime/include" \
             -I"$SRC_ROOT/detect/include" "$@"; }
 
 # The library's compiled part, with the same instrumentation as the harnesses.

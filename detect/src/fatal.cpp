@@ -22,6 +22,7 @@
 
 #include "gomap/detect.hpp"
 #include "gomap/detect/guard.hpp"
+#include "gomap/runtime/alg.hpp"
 #include "internal.hpp"
 
 namespace gomap::detect {
@@ -150,6 +151,12 @@ void on_report_timeout(int) {
   if (!detail_line.empty()) {
     write_err(detail_line);
     write_err("\n");
+  }
+  // The seed that replays this run's map seeds and iteration orders.
+  if (std::uint64_t seed = 0; runtime::seed_for_report(seed)) {
+    write_err("GOMAP_SEED=0x");
+    write_err_hex(seed);
+    write_err(" replays this run's map seeds and iteration orders (docs/seed.md)\n");
   }
   const traceback level = traceback_level();
   if (level != traceback::none) {

@@ -1,6 +1,4 @@
 // Process-wide hashing state and the AES-NI hash (Go: alginit, aeshash*).
-#include <sys/random.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -15,30 +13,6 @@
 #endif
 
 namespace gomap::runtime {
-namespace {
-
-// getRandomData: the OS's randomness, with a time/address fallback that is
-// only ever used if getrandom(2) is unavailable.
-void get_random_data(void* buf, std::size_t n) noexcept {
-  auto* p = static_cast<std::uint8_t*>(buf);
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t r = ::getrandom(p + done, n - done, 0);
-    if (r <= 0) break;
-    done += static_cast<std::size_t>(r);
-  }
-  if (done < n) {
-    std::uint64_t s = static_cast<std::uint64_t>(
-                          std::chrono::high_resolution_clock::now().time_since_epoch().count()) ^
-                      reinterpret_cast<std::uintptr_t>(buf);
-    for (; done < n; ++done) {
-      s += m1;
-      p[done] = static_cast<std::uint8_t>(mix(s, s ^ m2));
-    }
-  }
-}
-
-}  // namespace
 
 bool cpu_has_aes() noexcept {
 #if GOMAP_X86_64
@@ -56,17 +30,12 @@ alg_state make_alg_state() noexcept {
   alg_state s{};
   const char* force = std::getenv("GOMAP_HASH");
   s.use_aes = cpu_has_aes() && !(force && std::strcmp(force, "memhash") == 0);
-  get_random_data(s.hashkey, sizeof s.hashkey);
+  // Go draws the keys from the OS; gomap derives them from the process seed
+  // (random by default, <gomap/seed.hpp>), so a fixed seed replays hashes.
+  seed_bytes(s.hashkey, sizeof s.hashkey, 0x68617368u /* "hash" */);
   for (auto& k : s.hashkey) k |= 1;  // make sure these numbers are odd
-  get_random_data(s.aeskeysched, sizeof s.aeskeysched);
+  seed_bytes(s.aeskeysched, sizeof s.aeskeysched, 0x61657321u /* "aes!" */);
   return s;
-}
-
-// fastrand's seed: a thread's first draw (0 means "not seeded yet").
-std::uint64_t fastrand_seed() noexcept {
-  std::uint64_t v = 0;
-  while (v == 0) get_random_data(&v, sizeof v);
-  return v;
 }
 
 #if GOMAP_X86_64

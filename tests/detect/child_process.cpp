@@ -35,7 +35,8 @@ bool under_tsan() {
 
 child_result run_child(const std::string& exe, const std::vector<std::string>& args,
                        const std::vector<std::string>& env, double timeout_s) {
-  // Environment: ours, with `env` entries replacing same-named ones.
+  // Environment: ours, with `env` entries replacing same-named ones (a bare
+  // "NAME" removes NAME).
   std::vector<std::string> envs;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
@@ -44,7 +45,8 @@ child_result run_child(const std::string& exe, const std::vector<std::string>& a
     for (const auto& o : env) overridden |= o.substr(0, o.find('=')) == name;
     if (!overridden) envs.push_back(entry);
   }
-  envs.insert(envs.end(), env.begin(), env.end());
+  for (const auto& o : env)
+    if (o.find('=') != std::string::npos) envs.push_back(o);
   std::vector<char*> envp;
   envp.reserve(envs.size() + 1);
   for (auto& e : envs) envp.push_back(e.data());

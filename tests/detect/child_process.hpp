@@ -22,7 +22,8 @@ struct child_result {
 };
 
 // Runs `exe args...` with the current environment plus `env` ("NAME=value",
-// overriding), stdout to /dev/null, killed after `timeout_s` seconds.
+// overriding; "NAME" alone removes NAME), stdout to /dev/null, killed after
+// `timeout_s` seconds.
 child_result run_child(const std::string& exe, const std::vector<std::string>& args,
                        const std::vector<std::string>& env = {}, double timeout_s = 60);
 

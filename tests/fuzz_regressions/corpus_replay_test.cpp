@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "../../fuzz/fuzz_common.hpp"
+
 namespace gomap_fuzz {
 namespace map_ops {
 int run(const std::uint8_t*, std::size_t);
@@ -48,6 +50,7 @@ std::size_t replay(const char* harness, harness_fn fn) {
     const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
                                   std::istreambuf_iterator<char>());
     SCOPED_TRACE(f.string());
+    gomap::set_seed(gomap_fuzz::input_seed);  // as LLVMFuzzerTestOneInput does
     fn(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   }
   return files.size();

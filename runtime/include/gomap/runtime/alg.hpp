@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <atomic>
 #include <cstring>
 #include <string_view>
 
@@ -34,16 +35,29 @@ inline constexpr std::uint64_t m3 = 0x8ebc6af09c88c6e3ull;
 inline constexpr std::uint64_t m4 = 0x589965cc75374cc3ull;
 inline constexpr std::uint64_t m5 = 0x1d8e4e27c47d124full;
 
-// The calling thread's wyrand state; 0 until seeded.  constinit: a plain TLS
-// access, no guard (every map and every iterator draws from it).
+// Every random draw of gomap comes from fastrand (<gomap/seed.hpp>): a
+// per-thread wyrand stream derived from the process seed and the thread's
+// ordinal.  The process seed's generation (seed_epoch) changes when
+// set_seed() is called; a thread whose stream belongs to an older generation
+// re-derives it on its next draw.  constinit: plain TLS accesses, no guard
+// (every map and every iterator draws from it).
+inline constinit std::atomic<std::uint32_t> seed_epoch{1};
+inline constinit thread_local std::uint32_t t_fastrand_epoch = 0;
 inline constinit thread_local std::uint64_t t_fastrand_state = 0;
-std::uint64_t fastrand_seed() noexcept;  // nonzero, from the OS
+// Derives the calling thread's stream for the current generation (seed.cpp).
+std::uint64_t fastrand_thread_seed() noexcept;
+// The process seed, drawn from the OS or GOMAP_SEED at first use.
+std::uint64_t process_seed() noexcept;
+// n bytes derived from the process seed, for one purpose (`domain`).
+void seed_bytes(void* buf, std::size_t n, std::uint64_t domain) noexcept;
+// The seed for a fatal report, without locking; false before any is known.
+bool seed_for_report(std::uint64_t& seed) noexcept;
 
-// fastrand: a per-thread wyrand stream, seeded from the OS.
+// fastrand (Go's cheaprand): the next draw of this thread's stream.
 inline std::uint64_t fastrand64() noexcept {
   std::uint64_t s = t_fastrand_state;
-  if (s == 0) [[unlikely]]
-    s = fastrand_seed();
+  if (t_fastrand_epoch != seed_epoch.load(std::memory_order_relaxed)) [[unlikely]]
+    s = fastrand_thread_seed();
   s += m1;
   t_fastrand_state = s;
   return mix(s, s ^ m2);
