@@ -5,9 +5,9 @@
 // gomap::hash<T> (<gomap/hash.hpp>), which is built on these.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <atomic>
 #include <cstring>
 #include <string_view>
 
