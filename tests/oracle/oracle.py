@@ -82,13 +82,16 @@ def parse_entries(text):
 
 
 def fmt_canonical(keytype, line):
-    """fmt output with the NaN keys' run sorted: Go prints them in iteration order."""
+    """fmt output with the entries of NaN keys sorted among themselves, where
+    they stand: Go prints them in iteration order (random), but in fmt's place
+    for NaN (first), which stays compared."""
     if keytype != "float64" or not line.startswith("fmt map["):
         return line
     items = line[len("fmt map["):-1].split(" ") if line != "fmt map[]" else []
-    nans = sorted(i for i in items if i.startswith("NaN:"))
-    rest = [i for i in items if not i.startswith("NaN:")]
-    return "fmt map[" + " ".join(nans + rest) + "]"
+    at = [j for j, i in enumerate(items) if i.startswith("NaN:")]
+    for j, i in zip(at, sorted(items[j] for j in at)):
+        items[j] = i
+    return "fmt map[" + " ".join(items) + "]"
 
 
 # --- miter invariants ------------------------------------------------------
