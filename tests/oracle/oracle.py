@@ -355,6 +355,14 @@ def check_traces(a, paths, counts, stats):
         kt = header.split()[2]
         outs = run_all(gos + cpps, path)
         gouts, couts = outs[: len(gos)], outs[len(gos):]
+        for g, o in zip(gos, gouts):  # entries each Go's loops produced after a clear in them
+            per = stats.setdefault("go_after_clear", {})
+            for op, line in zip(ops, o):
+                if op.startswith("miter ") and line.startswith("miter "):
+                    try:
+                        per[g.label] = per.get(g.label, 0) + check_miter(kt, op, line)
+                    except Mismatch:
+                        pass  # reported by the comparison below
         for j in range(1, len(gos)):
             r = compare(kt, ops, gouts[0], gouts[j])
             if r is not None:
@@ -455,8 +463,10 @@ def cmd_run(a):
     if ncorpus:
         print(f"oracle: {ncorpus} fuzz corpus inputs converted and compared")
     summary(counts, stats)
-    print(f"oracle: mutating loops with entries produced after a clear (gomap, against the first "
-          f"Go): {stats.get('miter_after_clear', 0)}; {time.time() - t0:.1f}s")
+    goc = stats.get("go_after_clear", {})
+    print(f"oracle: entries produced after a clear inside a running loop: gomap "
+          f"{stats.get('miter_after_clear', 0)}" + "".join(f", {g} {n}" for g, n in goc.items()) +
+          f"; {time.time() - t0:.1f}s")
     if COVERAGE:
         print("oracle: gomap states reached: " + " ".join(f"{k}={v}" for k, v in COVERAGE.items()))
     return verdict(a, failures)
