@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
-"""gomap oracle: compare gomap::Map with Go's runtime map (docs/oracle.md).
+"""gomap oracle: compare gomap's maps with Go's runtime map (docs/oracle.md).
 
     oracle.py compare TRACE GO_OUT CPP_OUT
         Check two replayers' outputs of one trace; exit 1 on a mismatch.
-    oracle.py run --go GO_REPLAY --cpp CPP_REPLAY [--keytypes ...] [--seeds ...]
-                  [--ops N] [--workdir DIR]
-        Generate the seeded traces, replay each with both replayers, compare;
-        with --fuzz-corpus DIR also every map_ops fuzz input in DIR, converted
-        by fuzz_to_trace.py.  On a mismatch, print the shortest failing prefix
-        of the trace and a smaller failing trace (ops removed while it still
-        fails), exit 1.
-    oracle.py check --go GO_REPLAY --cpp CPP_REPLAY TRACE...
+    oracle.py run --go GO_REPLAY [--go GO_REPLAY ...] --cpp CPP_REPLAY
+                  [--engines map,...] [--keytypes ...] [--seeds ...] [--ops N]
+                  [--workdir DIR]
+        Generate the seeded traces, replay each on every Go replayer (one per
+        Go toolchain; `GO_REPLAY -version` names it) and on every gomap engine
+        (`CPP_REPLAY --engine NAME`), compare each engine with each Go; with
+        --fuzz-corpus DIR also every map_ops fuzz input in DIR, converted by
+        fuzz_to_trace.py.  On a mismatch, print the shortest failing prefix of
+        the trace and a smaller failing trace (ops removed while it still
+        fails), exit 1.  Two Go versions that disagree with each other are
+        reported as such and do not fail the run.
+    oracle.py check --go GO_REPLAY... --cpp CPP_REPLAY [--engines ...] TRACE...
         The same for traces that already exist.
-    oracle.py minimize --go GO_REPLAY --cpp CPP_REPLAY TRACE
-        Only the shrinking, for a trace that fails.
+    oracle.py minimize --go GO_REPLAY --cpp CPP_REPLAY [--engines E] TRACE
+        Only the shrinking, for a trace that fails (first Go, first engine).
 
 Outputs agree exactly where Go is exact (everything but the order in which a
 mutating loop produces entries, and the order of NaN keys in fmt output, which
@@ -78,13 +82,16 @@ def parse_entries(text):
 
 
 def fmt_canonical(keytype, line):
-    """fmt output with the NaN keys' run sorted: Go prints them in iteration order."""
+    """fmt output with the entries of NaN keys sorted among themselves, where
+    they stand: Go prints them in iteration order (random), but in fmt's place
+    for NaN (first), which stays compared."""
     if keytype != "float64" or not line.startswith("fmt map["):
         return line
     items = line[len("fmt map["):-1].split(" ") if line != "fmt map[]" else []
-    nans = sorted(i for i in items if i.startswith("NaN:"))
-    rest = [i for i in items if not i.startswith("NaN:")]
-    return "fmt map[" + " ".join(nans + rest) + "]"
+    at = [j for j, i in enumerate(items) if i.startswith("NaN:")]
+    for j, i in zip(at, sorted(items[j] for j in at)):
+        items[j] = i
+    return "fmt map[" + " ".join(items) + "]"
 
 
 # --- miter invariants ------------------------------------------------------
@@ -213,9 +220,34 @@ def compare(keytype, ops, go_lines, cpp_lines, stats=None):
 COVERAGE = {}  # sums of the C++ replayer's `coverage name=count` stderr lines
 
 
-def replay(binary, trace_path):
+class Side:
+    """One replayer: a Go build (`label` its Go version) or a gomap engine."""
+
+    def __init__(self, label, cmd, is_go):
+        self.label, self.cmd, self.is_go = label, cmd, is_go
+
+
+def go_side(binary):
+    p = subprocess.run([binary, "-version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    version = p.stdout.decode().strip() if p.returncode == 0 else ""
+    return Side(version or os.path.basename(binary), [binary], True)
+
+
+def sides_of(a):
+    """(Go sides, gomap engine sides) from --go (repeatable) and --cpp/--engines."""
+    gos = [go_side(b) for b in a.go]
+    labels = [g.label for g in gos]
+    if len(set(labels)) != len(labels):
+        raise SystemExit(f"oracle: two --go replayers report the same version: {labels}")
+    engines = [e for e in a.engines.split(",") if e]
+    cpps = [Side(e if len(engines) > 1 or e != "map" else "gomap", [a.cpp, "--engine", e], False)
+            for e in engines]
+    return gos, cpps
+
+
+def replay(side, trace_path):
     env = dict(os.environ, GOMAP_ORACLE_COVERAGE="1")
-    p = subprocess.run([binary, trace_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    p = subprocess.run(side.cmd + [trace_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     for l in p.stderr.decode("utf-8", "replace").splitlines():
         if l.startswith("coverage "):
             for kv in l.split()[1:]:
@@ -230,10 +262,14 @@ def replay(binary, trace_path):
     return lines
 
 
+def run_all(sides, trace_path):
+    with ThreadPoolExecutor(len(sides)) as ex:
+        fs = [ex.submit(replay, s, trace_path) for s in sides]
+        return [f.result() for f in fs]
+
+
 def run_pair(go, cpp, trace_path):
-    with ThreadPoolExecutor(2) as ex:
-        fg, fc = ex.submit(replay, go, trace_path), ex.submit(replay, cpp, trace_path)
-        return fg.result(), fc.result()
+    return run_all([go, cpp], trace_path)
 
 
 def check_text(go, cpp, header, ops, workdir):
@@ -289,10 +325,10 @@ def minimize(go, cpp, header, ops, first_bad, workdir, budget_s=90.0):
 
 
 def report_failure(go, cpp, trace_path, header, ops, i, why, gl, cl, workdir, budget_s):
-    print(f"MISMATCH in {trace_path} at op {i + 1}: {ops[i]}")
+    print(f"MISMATCH {cpp.label} vs {go.label} in {trace_path} at op {i + 1}: {ops[i]}")
     print(f"  why: {why}")
-    print(f"  go : {gl[:400]}")
-    print(f"  c++: {cl[:400]}")
+    print(f"  {go.label}: {gl[:400]}")
+    print(f"  {cpp.label}: {cl[:400]}")
     small, result = minimize(go, cpp, header, ops, i, workdir, budget_s)
     out = trace_path + ".min"
     with open(out, "w", encoding="utf-8", errors="surrogateescape") as f:
@@ -302,42 +338,87 @@ def report_failure(go, cpp, trace_path, header, ops, i, why, gl, cl, workdir, bu
         print("    " + l[:300])
     if result:
         print(f"  its last op: why: {result[1]}")
-        print(f"  go : {result[2][:400]}")
-        print(f"  c++: {result[3][:400]}")
+        print(f"  {go.label}: {result[2][:400]}")
+        print(f"  {cpp.label}: {result[3][:400]}")
 
 
 def check_traces(a, paths, counts, stats):
-    """Replay and compare existing traces; returns the number that failed."""
+    """Replay existing traces on every side and compare every gomap engine with
+    every Go; returns the number of (trace, engine, Go) pairs that failed.
+    counts[(engine, go)][keytype] sums the ops compared; two Go versions that
+    disagree are reported and listed in stats["go_divergences"], not failed."""
     failures = 0
+    gos, cpps = a.sides
     for path in paths:
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
             header, ops = split_trace(f.read())
         kt = header.split()[2]
-        gl, cl = run_pair(a.go, a.cpp, path)
-        r = compare(kt, ops, gl, cl, stats)
-        counts[kt] = counts.get(kt, 0) + len(ops)
-        if r is not None:
-            failures += 1
-            i, why = r
-            report_failure(a.go, a.cpp, path, header, ops, i, why,
-                           gl[i] if i < len(gl) else "<none>",
-                           cl[i] if i < len(cl) else "<none>", a.workdir, a.minimize_seconds)
-            if failures >= a.max_failures:
-                break
+        outs = run_all(gos + cpps, path)
+        gouts, couts = outs[: len(gos)], outs[len(gos):]
+        for g, o in zip(gos, gouts):  # entries each Go's loops produced after a clear in them
+            per = stats.setdefault("go_after_clear", {})
+            for op, line in zip(ops, o):
+                if op.startswith("miter ") and line.startswith("miter "):
+                    try:
+                        per[g.label] = per.get(g.label, 0) + check_miter(kt, op, line)
+                    except Mismatch:
+                        pass  # reported by the comparison below
+        for j in range(1, len(gos)):
+            r = compare(kt, ops, gouts[0], gouts[j])
+            if r is not None:
+                i, why = r
+                stats.setdefault("go_divergences", []).append(path)
+                print(f"GO DIVERGENCE (Go against Go, not a gomap failure) {gos[0].label} vs "
+                      f"{gos[j].label} in {path} at op {i + 1}: {ops[i]}")
+                print(f"  why: {why}")
+                for g, o in ((gos[0], gouts[0]), (gos[j], gouts[j])):
+                    print(f"  {g.label}: {(o[i] if i < len(o) else '<none>')[:400]}")
+        for cpp, cl in zip(cpps, couts):
+            for go, gl in zip(gos, gouts):
+                r = compare(kt, ops, gl, cl, stats if go is gos[0] else None)
+                per = counts.setdefault((cpp.label, go.label), {})
+                per[kt] = per.get(kt, 0) + len(ops)
+                if r is None:
+                    continue
+                failures += 1
+                i, why = r
+                report_failure(go, cpp, path, header, ops, i, why,
+                               gl[i] if i < len(gl) else "<none>",
+                               cl[i] if i < len(cl) else "<none>", a.workdir, a.minimize_seconds)
+                if failures >= a.max_failures:
+                    return failures
     return failures
+
+
+def summary(counts, stats):
+    """One line per (engine, Go) pair with its op counts; the divergence line."""
+    for (cpp, go), per in counts.items():
+        print(f"oracle: {cpp} vs {go}: ops compared: " +
+              ", ".join(f"{k} {v}" for k, v in per.items()) + f"; total {sum(per.values())}")
+    div = stats.get("go_divergences", [])
+    if div:
+        print(f"oracle: the Go versions disagree with each other on {len(div)} trace(s) "
+              "(printed above as GO DIVERGENCE; news about Go, not a gomap failure)")
+
+
+def verdict(a, failures):
+    gos, cpps = a.sides
+    names = " and ".join(g.label for g in gos)
+    if failures:
+        print(f"oracle: {failures} comparison(s) FAILED")
+        return 1
+    print(f"oracle: {', '.join(c.label for c in cpps)} "
+          f"{'agrees' if len(cpps) == 1 else 'agree'} with {names}")
+    return 0
 
 
 def cmd_check(a):
     os.makedirs(a.workdir, exist_ok=True)
     counts, stats = {}, {}
     failures = check_traces(a, a.traces, counts, stats)
-    print(f"oracle: {len(a.traces)} traces, ops compared: " +
-          ", ".join(f"{k} {v}" for k, v in counts.items()))
-    if failures:
-        print(f"oracle: {failures} trace(s) FAILED")
-        return 1
-    print("oracle: gomap agrees with Go")
-    return 0
+    print(f"oracle: {len(a.traces)} traces")
+    summary(counts, stats)
+    return verdict(a, failures)
 
 
 def cmd_run(a):
@@ -376,21 +457,19 @@ def cmd_run(a):
         ncorpus += len(paths)
         fuzz_counts = {}
         failures += check_traces(a, paths, fuzz_counts, stats)
-        for k, v in fuzz_counts.items():
-            counts["fuzz-corpus"] = counts.get("fuzz-corpus", 0) + v
+        for pair, per in fuzz_counts.items():
+            mine = counts.setdefault(pair, {})
+            mine["fuzz-corpus"] = mine.get("fuzz-corpus", 0) + sum(per.values())
     if ncorpus:
         print(f"oracle: {ncorpus} fuzz corpus inputs converted and compared")
-    total = sum(counts.values())
-    print("oracle: ops compared: " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
-          f"; total {total}; mutating loops with entries produced after a clear: "
-          f"{stats.get('miter_after_clear', 0)}; {time.time() - t0:.1f}s")
+    summary(counts, stats)
+    goc = stats.get("go_after_clear", {})
+    print(f"oracle: entries produced after a clear inside a running loop: gomap "
+          f"{stats.get('miter_after_clear', 0)}" + "".join(f", {g} {n}" for g, n in goc.items()) +
+          f"; {time.time() - t0:.1f}s")
     if COVERAGE:
         print("oracle: gomap states reached: " + " ".join(f"{k}={v}" for k, v in COVERAGE.items()))
-    if failures:
-        print(f"oracle: {failures} trace(s) FAILED")
-        return 1
-    print("oracle: gomap agrees with Go")
-    return 0
+    return verdict(a, failures)
 
 
 def main():
@@ -402,9 +481,14 @@ def main():
     c.add_argument("cpp_out")
     r = sub.add_parser("run")
     m = sub.add_parser("minimize")
-    for p in (r, m):
-        p.add_argument("--go", required=True, help="Go replayer binary")
+    k = sub.add_parser("check")
+    for p in (r, m, k):
+        p.add_argument("--go", required=True, action="append",
+                       help="Go replayer binary (repeatable: one per Go toolchain)")
         p.add_argument("--cpp", required=True, help="C++ replayer binary (gomap_oracle_replay)")
+        p.add_argument("--engines", default="map",
+                       help="gomap engines to test, comma-separated (gomap_oracle_replay "
+                            "--list-engines)")
         p.add_argument("--workdir", default=tempfile.gettempdir() + "/gomap-oracle")
         p.add_argument("--minimize-seconds", type=float, default=90.0)
         p.add_argument("--strict-clear", action="store_true",
@@ -419,18 +503,14 @@ def main():
                         "missing directories are skipped)")
     r.add_argument("--fuzz-limit", type=int, default=300,
                    help="at most this many inputs per corpus directory (sorted by name)")
-    k = sub.add_parser("check")
-    k.add_argument("--go", required=True)
-    k.add_argument("--cpp", required=True)
-    k.add_argument("--workdir", default=tempfile.gettempdir() + "/gomap-oracle")
-    k.add_argument("--minimize-seconds", type=float, default=90.0)
     k.add_argument("--max-failures", type=int, default=3)
-    k.add_argument("--strict-clear", action="store_true")
     k.add_argument("traces", nargs="+")
     m.add_argument("trace")
     a = ap.parse_args()
     global STRICT_CLEAR
     STRICT_CLEAR = getattr(a, "strict_clear", False)
+    if a.cmd != "compare":
+        a.sides = sides_of(a)
     if a.cmd == "run":
         return cmd_run(a)
     if a.cmd == "check":
@@ -452,11 +532,12 @@ def main():
     os.makedirs(a.workdir, exist_ok=True)
     with open(a.trace, encoding="utf-8", errors="surrogateescape") as f:
         header, ops = split_trace(f.read())
-    r = check_text(a.go, a.cpp, header, ops, a.workdir)
+    go, cpp = a.sides[0][0], a.sides[1][0]
+    r = check_text(go, cpp, header, ops, a.workdir)
     if r is None:
         print("oracle: the trace does not fail")
         return 0
-    report_failure(a.go, a.cpp, a.trace, header, ops, r[0], r[1], r[2], r[3], a.workdir,
+    report_failure(go, cpp, a.trace, header, ops, r[0], r[1], r[2], r[3], a.workdir,
                    a.minimize_seconds)
     return 1
 

@@ -1,8 +1,13 @@
-// gomap_oracle_replay: replays a gomap oracle trace on gomap::Map and prints one
-// result line per operation, exactly as tests/oracle/go/main.go does on Go's
-// runtime map (format: docs/oracle.md).  Public API only.
+// gomap_oracle_replay: replays a gomap oracle trace on one of gomap's map
+// engines and prints one result line per operation, exactly as
+// tests/oracle/go/main.go does on Go's runtime map (format: docs/oracle.md).
+// Public API only.
 //
-//   gomap_oracle_replay [TRACE]      (standard input without TRACE)
+//   gomap_oracle_replay [--engine NAME] [TRACE]   (standard input without TRACE)
+//   gomap_oracle_replay --list-engines
+//
+// The engines are the table `engines` at the end of this file (default: the
+// first, `map`, gomap::Map); a new map class with Map's API joins with one line.
 //
 // Where the API offers several spellings of one Go operation (m.get(k) and
 // m[k], m.size() and gomap::len(m), std::string and std::string_view keys...),
@@ -145,6 +150,12 @@ struct entry {
   int64_t v;
 };
 
+// Engines without stats() (Map's bucket-level view) report no coverage.
+template <class M>
+concept has_stats = requires(const M& m) {
+  m.stats();
+};
+
 // Which of Go's map states the trace reached (gomap's stats(), not compared
 // with Go): printed on stderr as `coverage name=count ...` when the
 // environment variable GOMAP_ORACLE_COVERAGE is set; oracle.py sums them.
@@ -160,11 +171,13 @@ struct coverage {
   template <class M>
   void sample(const M& m) {
     if (m.is_nil()) return;
-    const auto st = m.stats();
-    ops_growing += st.growing && !st.same_size_grow;
-    ops_same_size_grow += st.same_size_grow;
-    ops_overflow += st.overflow_buckets > 0;
-    max_B = std::max(max_B, static_cast<unsigned>(st.B));
+    if constexpr (has_stats<M>) {
+      const auto st = m.stats();
+      ops_growing += st.growing && !st.same_size_grow;
+      ops_same_size_grow += st.same_size_grow;
+      ops_overflow += st.overflow_buckets > 0;
+      max_B = std::max(max_B, static_cast<unsigned>(st.B));
+    }
   }
   void print() const {
     std::cerr << "coverage ops_growing=" << ops_growing
@@ -175,7 +188,7 @@ struct coverage {
   }
 };
 
-template <class K>
+template <template <class...> class Engine, class K>
 class replayer {
  public:
   coverage cov;
@@ -187,7 +200,7 @@ class replayer {
     if (m.size() <= 512 || line % 16 == 0) cov.sample(m);
   }
 
-  using map = gomap::Map<K, int64_t>;
+  using map = Engine<K, int64_t>;
   using ko = key_ops<K>;
 
   std::string op(const std::vector<std::string_view>& f, long line) {
@@ -200,7 +213,7 @@ class replayer {
     const bool alt = line % 2 == 1;  // which spelling of the operation to use
     if (name == "make") {
       need(2);
-      slot_ref(f[1]) = gomap::make<K, int64_t>(parse_int(f[2]));
+      slot_ref(f[1]) = map::make(parse_int(f[2]));
       return "make ok";
     }
     if (name == "nil") {
@@ -438,7 +451,7 @@ class replayer {
     // Map{{k, v}, ...} needs the list at compile time: spell out small sizes.
     switch (kv.size()) {
       case 0:
-        m = gomap::make<K, int64_t>();
+        m = map::make();
         break;
       case 1:
         m = map{{kv[0].first, kv[0].second}};
@@ -457,7 +470,7 @@ class replayer {
                 {kv[3].first, kv[3].second}};
         break;
       default:
-        m = gomap::make<K, int64_t>();
+        m = map::make();
         for (auto& [k, v] : kv) m.set(k, v);
     }
     slot_ref(f[1]) = m;
@@ -542,7 +555,19 @@ class replayer {
     std::string before = map_text(m);
     std::vector<entry<K>> seen;
     std::size_t next = 0;
-    const auto st0 = m.stats();
+    struct shape {
+      unsigned B = 0;
+      bool growing = false;
+    };
+    auto shape_of = [](const map& mm) {
+      if constexpr (has_stats<map>) {
+        const auto st = mm.stats();
+        return shape{static_cast<unsigned>(st.B), static_cast<bool>(st.growing)};
+      } else {
+        return shape{};
+      }
+    };
+    const shape st0 = shape_of(m);
     bool grew = false;
     // One loop step; false ends the loop.
     auto body = [&](const K& kref, int64_t& vref) -> bool {
@@ -561,7 +586,7 @@ class replayer {
         for (const action& a : acts[next++]) a.apply(m);
       // stats() walks the buckets: sample small maps at every step, big ones now and then.
       if (st0.B <= 6 || seen.size() % 64 == 0) {
-        const auto st = m.stats();
+        const shape st = shape_of(m);
         grew = grew || st.B != st0.B || (st.growing && !st0.growing);
       }
       return !(stop > 0 && static_cast<int64_t>(seen.size()) == stop);
@@ -581,9 +606,9 @@ class replayer {
   }
 };
 
-template <class K>
+template <template <class...> class Engine, class K>
 int run(std::istream& in, long line) {
-  replayer<K> r;
+  replayer<Engine, K> r;
   std::string text;
   std::string out;
   while (std::getline(in, text)) {
@@ -615,22 +640,62 @@ int run(std::istream& in, long line) {
   return 0;
 }
 
+// A trace of one key type on one engine.
+template <template <class...> class Engine>
+int run_keytype(std::istream& in, long line, const std::string& keytype) {
+  if (keytype == "int64") return run<Engine, std::int64_t>(in, line);
+  if (keytype == "float64") return run<Engine, double>(in, line);
+  if (keytype == "string") return run<Engine, std::string>(in, line);
+  std::cerr << "gomap_oracle_replay: unknown key type " << keytype << "\n";
+  return 2;
+}
+
+// The engines under test, by the name --engine and oracle.py's --engines take.
+struct engine {
+  std::string_view name;
+  int (*run)(std::istream&, long, const std::string&);
+};
+constexpr std::array engines{
+    engine{"map", run_keytype<gomap::Map>},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
-  std::ifstream file;
-  if (argc == 2) {
-    file.open(argv[1], std::ios::binary);
-    if (!file) {
-      std::cerr << "gomap_oracle_replay: cannot open " << argv[1] << "\n";
+  const engine* e = &engines.front();
+  const char* path = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--list-engines") {
+      for (const engine& x : engines) std::cout << x.name << "\n";
+      return 0;
+    }
+    if (arg == "--engine" && i + 1 < argc) {
+      const std::string_view want = argv[++i];
+      e = nullptr;
+      for (const engine& x : engines)
+        if (x.name == want) e = &x;
+      if (e == nullptr) {
+        std::cerr << "gomap_oracle_replay: unknown engine " << want << " (--list-engines)\n";
+        return 2;
+      }
+    } else if (path == nullptr && !arg.starts_with("--")) {
+      path = argv[i];
+    } else {
+      std::cerr << "usage: gomap_oracle_replay [--engine NAME] [TRACE] | --list-engines\n";
       return 2;
     }
-  } else if (argc > 2) {
-    std::cerr << "usage: gomap_oracle_replay [TRACE]\n";
-    return 2;
   }
-  std::istream& in = argc == 2 ? static_cast<std::istream&>(file) : std::cin;
+  std::ifstream file;
+  if (path != nullptr) {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      std::cerr << "gomap_oracle_replay: cannot open " << path << "\n";
+      return 2;
+    }
+  }
+  std::istream& in = path != nullptr ? static_cast<std::istream&>(file) : std::cin;
   std::string text;
   long line = 0;
   while (std::getline(in, text)) {
@@ -640,11 +705,7 @@ int main(int argc, char** argv) {
     std::string magic, version, keytype;
     hs >> magic >> version >> keytype;
     if (magic != "gomap-trace" || version != "1") break;
-    if (keytype == "int64") return run<std::int64_t>(in, line);
-    if (keytype == "float64") return run<double>(in, line);
-    if (keytype == "string") return run<std::string>(in, line);
-    std::cerr << "gomap_oracle_replay: unknown key type " << keytype << "\n";
-    return 2;
+    return e->run(in, line, keytype);
   }
   std::cerr << "gomap_oracle_replay: expected header `gomap-trace 1 KEYTYPE`\n";
   return 2;

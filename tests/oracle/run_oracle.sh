@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The whole oracle pipeline (docs/oracle.md): build the Go replayer, generate
-# the seeded traces, replay them on Go and on gomap, compare.
+# The whole oracle pipeline (docs/oracle.md): build the Go replayer with Go 1.19
+# and with a Go >= 1.24, generate the seeded traces, replay them on both Go
+# versions and on gomap, compare.
 #
 #   run_oracle.sh --cpp GOMAP_ORACLE_REPLAY --workdir DIR [oracle.py run options...]
 #
-# Go: $GOMAP_GO, else `go` on PATH, else Debian's /usr/lib/go-1.19/bin/go.
-# Python: $PYTHON, else python3.
+# Go toolchains: tools/lib/go.bash (GOMAP_GO_OLD, GOMAP_GO_NEW).  Without a
+# Go >= 1.24 the Go 1.19 side runs alone after one line saying so, except under
+# CI=true, where that fails.  Python: $PYTHON, else python3.
 # Standard library only: the build never touches the network (GOPROXY=off).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../../tools/lib/go.bash"
 cpp= workdir=
 args=()
 while (($#)); do
@@ -19,15 +22,23 @@ while (($#)); do
   esac
 done
 [[ -n $cpp && -n $workdir ]] || { echo "usage: $0 --cpp BIN --workdir DIR [oracle.py run options]" >&2; exit 2; }
-go=${GOMAP_GO:-$(command -v go || true)}
-[[ -n $go ]] || go=/usr/lib/go-1.19/bin/go
-if [[ ! -x $go ]]; then
-  echo "oracle: no Go toolchain (install Debian's golang-1.19-go)" >&2
+if ! gomap_go_old; then
+  echo "oracle: $GOMAP_GO_OLD_WHY" >&2
   exit 1
 fi
+gos=("$GOMAP_GO_OLD_BIN")
+rc=0
+gomap_need_go_new oracle "the Go >= 1.24 replays" "comparing gomap with Go 1.19 only" || rc=$?
+((rc == 1)) && exit 1
+((rc == 0)) && gos+=("$GOMAP_GO_NEW_BIN")
 mkdir -p "$workdir"
 workdir=$(cd "$workdir" && pwd)
-(cd "$here/go" && GOCACHE="$workdir/gocache" GOPATH="$workdir/gopath" GO111MODULE=on GOFLAGS=-mod=mod \
-   GOPROXY=off GOTOOLCHAIN=local "$go" build -o "$workdir/oracle-go-replay" .)
-exec "${PYTHON:-python3}" "$here/oracle.py" run --go "$workdir/oracle-go-replay" --cpp "$cpp" \
+replayers=()
+for go in "${gos[@]}"; do
+  v=$(GOTOOLCHAIN=local "$go" env GOVERSION)
+  (cd "$here/go" && GOCACHE="$workdir/gocache-$v" GOPATH="$workdir/gopath" GO111MODULE=on \
+     GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local "$go" build -o "$workdir/oracle-go-replay-$v" .)
+  replayers+=(--go "$workdir/oracle-go-replay-$v")
+done
+exec "${PYTHON:-python3}" "$here/oracle.py" run "${replayers[@]}" --cpp "$cpp" \
   --workdir "$workdir/traces" "${args[@]}"

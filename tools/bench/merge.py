@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """Merges Google Benchmark JSON and `go test -bench` output into
-results.json, results.md (ratios to gomap) and bench.svg (gnuplot).
+results.json, results.md (ratios to gomap) and bench.svg, bench_wall.svg,
+bench_concurrent.svg (gnuplot).
 
-Usage: merge.py OUTDIR --gbench a.json [b.json ...] --go single.txt [sync.txt ...]
-           [--machine TEXT] [--flags TEXT]
+Usage: merge.py OUTDIR --gbench a.json [b.json ...] [--gbench-kept k.json ...]
+           --go single.txt [sync.txt ...] [--go-new single.txt sync.txt ...]
+           [--go-old-version go1.19.8] [--go-new-version go1.26.1]
+           [--machine TEXT] [--flags TEXT] [--mode TEXT]
+
+--go is Go 1.19's output (impls go_*), --go-new a Go >= 1.24's (its go_*
+impls become gonew_*; xsync_map keeps its name), --gbench-kept the insert rows
+run again with glibc keeping freed memory (impls become *_kept).
 
 ratio = peer ns / gomap ns, so > 1 means gomap is faster (for bytes_per_entry:
 peer bytes / gomap bytes, > 1 means gomap uses less memory).
@@ -18,18 +25,24 @@ import statistics
 import subprocess
 import sys
 
-SINGLE_IMPLS = ["gomap", "gomap_nodetect", "go_map", "std_unordered_map",
+SINGLE_IMPLS = ["gomap", "gomap_nodetect", "go_map", "gonew_map", "std_unordered_map",
                 "absl_flat_hash_map", "boost_unordered_flat_map"]
 CONC_IMPLS = ["gomap_syncmap", "gomap_sharded", "gomap_shared_mutex", "gomap_mutex",
-              "go_sync_map", "go_rwmutex_map", "tbb_concurrent_hash_map", "libcuckoo"]
-SHORT = {"gomap": "gomap", "gomap_nodetect": "gomap nodetect", "go_map": "Go map",
+              "go_sync_map", "go_rwmutex_map", "gonew_sync_map", "gonew_rwmutex_map", "xsync_map",
+              "tbb_concurrent_hash_map", "libcuckoo"]
+SHORT = {"gomap": "gomap", "gomap_nodetect": "gomap nodetect", "go_map": "Go 1.19 map",
+         "gonew_map": "Go new map",
          "std_unordered_map": "std::unordered_map", "absl_flat_hash_map": "absl flat",
          "boost_unordered_flat_map": "boost flat", "gomap_syncmap": "SyncMap",
          "gomap_sharded": "ShardedMap", "gomap_shared_mutex": "Map+shared_mutex",
-         "gomap_mutex": "Map+mutex", "go_sync_map": "Go sync.Map",
-         "go_rwmutex_map": "Go RWMutexMap", "tbb_concurrent_hash_map": "TBB chm",
-         "libcuckoo": "libcuckoo"}
+         "gomap_mutex": "Map+mutex", "go_sync_map": "Go 1.19 sync.Map",
+         "go_rwmutex_map": "Go 1.19 RWMutexMap", "gonew_sync_map": "Go new sync.Map",
+         "gonew_rwmutex_map": "Go new RWMutexMap", "xsync_map": "xsync v4 Map",
+         "tbb_concurrent_hash_map": "TBB chm", "libcuckoo": "libcuckoo"}
+GO_OLD, GO_NEW = "Go 1.19", "Go new"  # set from --go-*-version
 MEMORY = {"bytes_per_entry", "conc_bytes_per_entry"}
+TIME_METRICS = {"ns_per_op", "wall_ns_per_op"}
+METRICS = ("ns_per_op", "wall_ns_per_op", "faults_per_op", "bytes_per_entry")
 # Table order: BENCHMARKS.md's, then Go's benchmark files' (unknown names last).
 ORDER = ["insert", "insert_hint", "lookup_hit", "lookup_miss", "iterate", "churn",
          "str16_lookup_hit", "str64_lookup_hit", "mixed_80_10_10", "clear_reuse",
@@ -58,7 +71,15 @@ def sort_rows(rows):
                                        r["threads"]))
 
 
-def parse_gbench(path):
+def new_row(workload, impl, threads, n):
+    return {"workload": workload, "impl": impl, "threads": threads, "n": n,
+            **{m: None for m in METRICS}}
+
+
+def parse_gbench(path, suffix=""):
+    """Rows of one Google Benchmark JSON file.  ns_per_op is the thread's CPU
+    time per item (real time for the concurrent benchmarks, which use it);
+    wall_ns_per_op the elapsed time per item; faults_per_op when counted."""
     with open(path) as f:
         data = json.load(f)
     rows = []
@@ -68,13 +89,17 @@ def parse_gbench(path):
         parts = b["name"].split("/")
         if len(parts) < 3:
             continue
-        workload, impl, n = parts[0], parts[1], int(parts[2])
-        row = {"workload": workload, "impl": impl, "threads": int(b.get("threads", 1)),
-               "n": n, "ns_per_op": None, "bytes_per_entry": None}
+        workload, impl, n = parts[0], parts[1] + suffix, int(parts[2])
+        row = new_row(workload, impl, int(b.get("threads", 1)), n)
         if workload in MEMORY:
             row["bytes_per_entry"] = b.get("bytes_per_entry")
         elif b.get("items_per_second"):
             row["ns_per_op"] = 1e9 / b["items_per_second"]
+            if "real_time" in parts:
+                row["wall_ns_per_op"] = row["ns_per_op"]
+            elif b.get("cpu_time"):
+                row["wall_ns_per_op"] = row["ns_per_op"] * b["real_time"] / b["cpu_time"]
+            row["faults_per_op"] = b.get("flt_per_op")
         rows.append(row)
     return rows
 
@@ -82,7 +107,10 @@ def parse_gbench(path):
 GO_LINE = re.compile(r"^Benchmark\w+/(\S+?)(?:-(\d+))?\s+(\d+)\s+(.*)$")
 
 
-def parse_go(path):
+def parse_go(path, new=False):
+    """Rows of one `go test -bench` output.  Single-threaded benchmarks report
+    cpu-ns/op (process CPU time), wall-ns/op and flt/op; the concurrent ones
+    ns/op, which is wall time.  new: a Go >= 1.24 run (go_* impls -> gonew_*)."""
     rows = []
     with open(path) as f:
         for line in f:
@@ -93,6 +121,8 @@ def parse_go(path):
             if len(parts) != 3:
                 continue
             workload, impl, n = parts[0], parts[1], int(parts[2])
+            if new and impl.startswith("go_"):
+                impl = "gonew_" + impl[len("go_"):]
             metrics = {}
             toks = m.group(4).split()
             for v, unit in zip(toks[0::2], toks[1::2]):
@@ -100,12 +130,14 @@ def parse_go(path):
                     metrics[unit] = float(v)
                 except ValueError:
                     pass
-            row = {"workload": workload, "impl": impl, "threads": int(m.group(2) or 1),
-                   "n": n, "ns_per_op": None, "bytes_per_entry": None}
+            row = new_row(workload, impl, int(m.group(2) or 1), n)
             if workload in MEMORY:
                 row["bytes_per_entry"] = metrics.get("B/entry")
             else:
                 row["ns_per_op"] = metrics.get("cpu-ns/op", metrics.get("ns/elem", metrics.get("ns/op")))
+                row["wall_ns_per_op"] = metrics.get("wall-ns/op", None if "cpu-ns/op" in metrics
+                                                    else row["ns_per_op"])
+                row["faults_per_op"] = metrics.get("flt/op")
             rows.append(row)
     return rows
 
@@ -122,12 +154,29 @@ def median_of_rounds(rows):
     out = []
     for rs in groups.values():
         row = dict(rs[0])
-        for metric in ("ns_per_op", "bytes_per_entry"):
+        for metric in METRICS:
             xs = [r[metric] for r in rs if r[metric] is not None]
             row[metric] = statistics.median(xs) if xs else None
+            if metric in TIME_METRICS and len(xs) >= 2 and row[metric]:
+                # run-to-run noise of this cell: spread of its rounds / median
+                row[metric.replace("ns_per_op", "spread")] = (max(xs) - min(xs)) / row[metric]
         row["rounds"] = len(rs)
         out.append(row)
     return out
+
+
+def noise(rows, metric="ns_per_op", clock=None):
+    """One line: how far a cell's rounds spread around its median, over these rows."""
+    key = metric.replace("ns_per_op", "spread")
+    xs = sorted(r[key] for r in rows if r.get(key) is not None)
+    if not xs:
+        return "Run-to-run noise: one round only, not measured.\n"
+    p90 = xs[min(len(xs) - 1, int(0.9 * len(xs)))]
+    clock = clock or ("wall" if "wall" in metric else "CPU")
+    return (f"Run-to-run noise of this table ({clock} time): the "
+            f"rounds of a cell span a median {100 * statistics.median(xs):.0f}% of the cell's value "
+            f"(90th percentile {100 * p90:.0f}%, {len(xs)} cells); ratios closer to 1 than that "
+            f"are not a difference.\n")
 
 
 def fmt_ns(x):
@@ -173,7 +222,7 @@ def table(rows, impls, base, key_of, metric="ns_per_op", title_col="workload", c
         line = []
         for i in present:
             v = cell.get((k, i))
-            s = fmt_ns(v) if metric == "ns_per_op" else ("–" if v is None else f"{v:.1f}")
+            s = fmt_ns(v) if metric in TIME_METRICS else ("–" if v is None else f"{v:.1f}")
             if v is not None and b and i != base:
                 ratios[i].append(v / b)
                 if core and core(k):
@@ -181,7 +230,7 @@ def table(rows, impls, base, key_of, metric="ns_per_op", title_col="workload", c
                 s += f" ({v / b:.2f}×)"
             line.append(s)
         out.append(f"| {k} | " + " | ".join(line) + " |")
-    if metric == "ns_per_op":
+    if metric in TIME_METRICS:
         gm = []
         for i in present:
             g = geomean(ratios[i]) if i != base else None
@@ -197,23 +246,93 @@ def table(rows, impls, base, key_of, metric="ns_per_op", title_col="workload", c
     return "\n".join(out) + "\n", ratios
 
 
+def ver(v):
+    """go1.26.1 -> Go 1.26"""
+    m = re.match(r"go(\d+)\.(\d+)", v or "")
+    return f"Go {m.group(1)}.{m.group(2)}" if m else None
+
+
+def cells(rows, metric):
+    return {(r["workload"], r["n"], r["threads"], r["impl"]): r[metric] for r in rows
+            if r.get(metric) is not None}
+
+
+def disagreements(rows):
+    """Single-threaded rows where CPU time and wall time disagree on who is
+    faster, gomap against each Go: [(workload, n, go impl, cpu ratio, wall ratio)]."""
+    cpu, wall = cells(rows, "ns_per_op"), cells(rows, "wall_ns_per_op")
+    out = []
+    for (w, n, t, i), v in sorted(cpu.items()):
+        if t != 1 or i not in ("go_map", "gonew_map") or w in MEMORY:
+            continue
+        g = (w, n, 1, "gomap")
+        if g not in cpu or g not in wall or (w, n, 1, i) not in wall:
+            continue
+        rc, rw = v / cpu[g], wall[(w, n, 1, i)] / wall[g]
+        if (rc > 1) != (rw > 1):
+            out.append((w, n, i, rc, rw))
+    return out
+
+
+def allocator_table(rows):
+    """The insert rows as measured (fresh arrays from mmap every round) and with
+    glibc keeping freed memory (*_kept): time, wall time, page faults per op."""
+    cpu, wall, flt = cells(rows, "ns_per_op"), cells(rows, "wall_ns_per_op"), \
+        cells(rows, "faults_per_op")
+    impls = ["gomap", "std_unordered_map", "absl_flat_hash_map", "boost_unordered_flat_map",
+             "go_map", "gonew_map"]
+    lines = ["| workload | impl | CPU ns | wall ns | faults/op | kept: CPU ns | kept: wall ns "
+             "| kept: faults/op |", "| --- | --- |" + " ---: |" * 6]
+    any_row = False
+    for w in ("insert", "insert_hint"):
+        for n in sorted({k[1] for k in cpu if k[0] == w}):
+            for i in impls:
+                k, kk = (w, n, 1, i), (w, n, 1, i + "_kept")
+                if k not in cpu:
+                    continue
+                any_row = True
+                f = lambda d, key, fn: fn(d[key]) if key in d else "–"
+                kept = ([f(cpu, kk, fmt_ns), f(wall, kk, fmt_ns), f(flt, kk, lambda x: f"{x:.4f}")]
+                        if i not in ("go_map", "gonew_map") else ["(Go's heap keeps its pages)", "", ""])
+                lines.append(f"| {w} ({n}) | {SHORT.get(i, i)} | {fmt_ns(cpu[k])} | "
+                             f"{f(wall, k, fmt_ns)} | {f(flt, k, lambda x: f'{x:.4f}')} | " +
+                             " | ".join(kept) + " |")
+    return ("\n".join(lines) + "\n") if any_row else ""
+
+
 def main():
+    global GO_OLD, GO_NEW
     ap = argparse.ArgumentParser()
     ap.add_argument("outdir")
     ap.add_argument("--gbench", nargs="*", default=[])
+    ap.add_argument("--gbench-kept", nargs="*", default=[])
     ap.add_argument("--go", nargs="*", default=[])
+    ap.add_argument("--go-new", nargs="*", default=[])
+    ap.add_argument("--go-old-version", default="")
+    ap.add_argument("--go-new-version", default="")
     ap.add_argument("--machine", default="")
     ap.add_argument("--flags", default="")
     ap.add_argument("--mode", default="")
     a = ap.parse_args()
+    GO_OLD = ver(a.go_old_version) or GO_OLD
+    GO_NEW = ver(a.go_new_version) or GO_NEW
+    for i, name in (("go_map", "map"), ("go_sync_map", "sync.Map"), ("go_rwmutex_map", "RWMutexMap")):
+        SHORT[i] = f"{GO_OLD} {name}"
+        SHORT["gonew_" + i[3:]] = f"{GO_NEW} {name}"
 
     rows = []
     for p in a.gbench:
         if os.path.exists(p):
             rows += parse_gbench(p)
+    for p in a.gbench_kept:
+        if os.path.exists(p):
+            rows += parse_gbench(p, suffix="_kept")
     for p in a.go:
         if os.path.exists(p):
             rows += parse_go(p)
+    for p in a.go_new:
+        if os.path.exists(p):
+            rows += parse_go(p, new=True)
     rows = sort_rows(median_of_rounds(rows))
     os.makedirs(a.outdir, exist_ok=True)
     with open(os.path.join(a.outdir, "results.json"), "w") as f:
@@ -232,16 +351,47 @@ def main():
         md.append(f"Flags: {a.flags}.  ")
     md += ["", "Each cell: ns per operation (per element for whole-pass workloads), and in",
            "parentheses the ratio to the baseline column: ratio = peer ns / gomap ns, so",
-           "**> 1 means gomap is faster**.  Memory rows: bytes per entry, ratio = peer / gomap.", ""]
+           "**> 1 means gomap is faster**.  Memory rows: bytes per entry, ratio = peer / gomap.",
+           f"`{GO_OLD}` columns are the Go gomap ports; `{GO_NEW}` columns today's Go (Swiss-table",
+           "map, hash-trie sync.Map); `xsync v4 Map` is github.com/puzpuzpuz/xsync/v4, built with "
+           f"{GO_NEW}.", ""]
 
-    md += ["## Single-threaded (`Map`, baseline `gomap` with detection on)", ""]
+    md += ["## Single-threaded, CPU time (`Map`, baseline `gomap` with detection on)", "",
+           "CPU time: the C++ benchmark thread's; the Go process's (GOMAXPROCS=1, so its garbage",
+           "collector's work is included).  The cost question: how much machine each side uses.", ""]
     if not have_gomap:
         md += ["(gomap rows missing: <gomap/map.hpp> was not built; no ratios.)", ""]
-    wl_key = lambda r: f"{r['workload']} ({r['n']})" if r["workload"] not in MEMORY else \
-        f"{r['workload']} ({r['n']})"
-    t, single_ratios = table([r for r in single if r["workload"] not in MEMORY], SINGLE_IMPLS,
-                             "gomap", wl_key, core=lambda k: k.split(" ")[0] in TABLE)
-    md += [t]
+    wl_key = lambda r: f"{r['workload']} ({r['n']})"
+    timed = [r for r in single if r["workload"] not in MEMORY]
+    t, single_ratios = table(timed, SINGLE_IMPLS, "gomap", wl_key,
+                             core=lambda k: k.split(" ")[0] in TABLE)
+    md += [t, noise(timed)]
+    md += ["## Single-threaded, wall time", "",
+           "Elapsed time per operation: what a caller waiting for the result sees.  Go's",
+           "garbage collector runs on another core meanwhile, so Go's wall time can be below its",
+           "CPU time; page faults and the kernel count in both.", ""]
+    t, _ = table(timed, SINGLE_IMPLS, "gomap", wl_key, metric="wall_ns_per_op",
+                 core=lambda k: k.split(" ")[0] in TABLE)
+    md += [t, noise(timed, "wall_ns_per_op")]
+    dis = disagreements(rows)
+    md += ["### Where CPU time and wall time disagree", ""]
+    if dis:
+        md += ["| workload | against | CPU ratio | wall ratio |", "| --- | --- | ---: | ---: |"]
+        md += [f"| {w} ({n}) | {SHORT[i]} | {rc:.2f}× | {rw:.2f}× |" for w, n, i, rc, rw in dis]
+        md += ["", "(ratio = Go / gomap: > 1 means gomap is faster.)", ""]
+    else:
+        md += ["None: on every single-threaded row both clocks name the same winner.", ""]
+    at = allocator_table(rows)
+    if at:
+        md += ["### What the allocator costs: the insert rows with memory kept", "",
+               "As measured, each round builds a fresh map whose large arrays glibc takes from",
+               "`mmap` and returns on destruction, so every round faults its pages in again (minor",
+               "page faults per inserted key: `faults/op`).  `kept`: the same C++ binary with",
+               "`GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:"
+               "glibc.malloc.top_pad=268435456`",
+               "(no `mmap` up to 32 MiB, no trimming, the heap grown 256 MiB at a time so that it",
+               "also serves the larger arrays), so freed arrays stay in the heap for the next round,",
+               "as Go's heap keeps its pages: the map's cost apart from the allocator's.", "", at]
     tm, _ = table([r for r in single if r["workload"] in MEMORY], SINGLE_IMPLS, "gomap", wl_key,
                   metric="bytes_per_entry", title_col="memory")
     md += [tm]
@@ -251,18 +401,18 @@ def main():
     ck = lambda r: f"{r['workload']} ({r['n']}), {r['threads']}T"
     go_sync = [r for r in conc if not r["workload"].startswith("mixed") and r["workload"] not in MEMORY]
     if go_sync:
-        md += [f"## Concurrent: Go's sync/map_bench_test.go (baseline `{conc_base}`)", ""]
+        md += [f"## Concurrent: Go's sync/map_bench_test.go (baseline `{conc_base}`), wall time", ""]
         t, _ = table(go_sync, CONC_IMPLS, conc_base, ck)
-        md += [t]
+        md += [t, noise(go_sync, clock="wall")]
     mixed_base = next((b for b in ["gomap_sharded", "gomap_shared_mutex"]
                        if any(r["impl"] == b for r in conc)), None)
     mixed = [r for r in conc if r["workload"].startswith("mixed")]
     if mixed:
-        md += [f"## Concurrent: mixed reads/stores over 2^16 keys (baseline `{mixed_base}`)", "",
-               "The measured version of the tutorials' table: mutex map, RWMutex map,",
+        md += [f"## Concurrent: mixed reads/stores over 2^16 keys (baseline `{mixed_base}`), wall time",
+               "", "The measured version of the tutorials' table: mutex map, RWMutex map,",
                "sync.Map, sharded map at 50%, 90%, 99% reads (uniform) and 90% Zipf(0.99).", ""]
         t, _ = table(mixed, CONC_IMPLS, mixed_base, ck)
-        md += [t]
+        md += [t, noise(mixed, clock="wall")]
         tm, _ = table([r for r in conc if r["workload"] in MEMORY], CONC_IMPLS, mixed_base,
                       lambda r: f"{r['workload']} ({r['n']})", metric="bytes_per_entry",
                       title_col="memory")
@@ -272,53 +422,82 @@ def main():
     with open(os.path.join(a.outdir, "results.md"), "w") as f:
         f.write("\n".join(md))
 
-    plot(a.outdir, "bench", [r for r in single if r["workload"] not in MEMORY], SINGLE_IMPLS,
-         "gomap" if have_gomap else None, "Single-threaded",
-         lambda r: f"{r['workload']} {r['n']}")
+    plot(a.outdir, "bench", timed, SINGLE_IMPLS, "gomap" if have_gomap else None,
+         "Single-threaded, CPU time", lambda r: f"{r['workload']} {r['n']}")
+    plot(a.outdir, "bench_wall", timed, SINGLE_IMPLS, "gomap" if have_gomap else None,
+         "Single-threaded, wall time", lambda r: f"{r['workload']} {r['n']}",
+         metric="wall_ns_per_op")
     plot(a.outdir, "bench_concurrent", [r for r in conc if r["workload"] not in MEMORY],
-         CONC_IMPLS, conc_base, "Concurrent",
+         CONC_IMPLS, conc_base, "Concurrent, wall time",
          lambda r: f"{r['workload']} {r['threads']}T")
 
 
 def targets(rows):
-    """Issue 7's targets, checked against this run's numbers."""
-    ns = {(r["workload"], r["n"], r["threads"], r["impl"]): r["ns_per_op"] for r in rows
-          if r["ns_per_op"] is not None}
+    """The README's targets, checked against this run's numbers: every target
+    that names Go once against each Go version (and xsync), by CPU and by wall time."""
+    cpu, wall = cells(rows, "ns_per_op"), cells(rows, "wall_ns_per_op")
     mem = {(r["workload"], r["impl"]): r["bytes_per_entry"] for r in rows
            if r["bytes_per_entry"] is not None}
-    if not any(k[3] == "gomap" for k in ns):
+    if not any(k[3] == "gomap" for k in cpu):
         return []
-    out = ["## Issue 7's targets in this run", ""]
+    out = ["## The targets in this run", "",
+           "Every target, against each Go where it names Go (met / **missed**; ratio = peer /",
+           "gomap, > 1 means gomap is faster).  Single-threaded targets are stated by CPU time",
+           "(the tables' clock) and by wall time; the concurrent ones are wall time on both sides.",
+           "", "| target | clock | " + " | ".join(
+               [f"vs {GO_OLD}", f"vs {GO_NEW}", "vs xsync v4"]) + " |",
+           "| --- | --- | --- | --- | --- |"]
 
     def verdict(ok):
-        return "**met**" if ok else "**missed**"
+        return "met" if ok else "**missed**"
 
-    def vs(peer, pred=lambda w, n: True):
-        """Ratios peer/gomap per single-threaded workload, for rows with both."""
-        res = {}
-        for (w, n, t, i), v in ns.items():
-            if i == peer and t == 1 and pred(w, n) and (w, n, 1, "gomap") in ns:
-                res[(w, n)] = v / ns[(w, n, 1, "gomap")]
-        return res
+    def vs(ns, peer, base="gomap"):
+        return {(w, n): v / ns[(w, n, 1, base)] for (w, n, t, i), v in ns.items()
+                if i == peer and t == 1 and (w, n, 1, base) in ns and w not in MEMORY}
 
-    def losers(r):
+    def losers(r, fmt=lambda k: f"{k[0]} {k[1]}"):
         bad = sorted(((k, x) for k, x in r.items() if x < 1), key=lambda kx: kx[1])
-        return ", ".join(f"{w} {n} ({x:.2f}×)" for (w, n), x in bad) or "none"
+        return ", ".join(f"{fmt(k)} ({x:.2f}×)" for k, x in bad) or "none"
 
-    go = vs("go_map")
-    if go:
-        g = geomean(list(go.values()))
-        out.append(f"- Faster than Go's map on every single-threaded workload: "
-                   f"{verdict(all(x > 1 for x in go.values()))}; slower on: {losers(go)}.")
-        out.append(f"- At least 1.5× faster than Go in geometric mean: {verdict(g >= 1.5)} "
-                   f"({g:.2f}× over {len(go)} workloads; BENCHMARKS.md table only: "
-                   f"{geomean([x for (w, n), x in go.items() if w in TABLE]):.2f}×).")
-    st = vs("std_unordered_map")
+    for clock, ns in (("CPU", cpu), ("wall", wall)):
+        every, mean = [], []
+        for peer in ("go_map", "gonew_map"):
+            go = vs(ns, peer)
+            if not go:
+                every.append("–")
+                mean.append("–")
+                continue
+            g = geomean(list(go.values()))
+            every.append(f"{verdict(all(x > 1 for x in go.values()))}; slower on: {losers(go)}")
+            mean.append(f"{verdict(g >= 1.5)}: {g:.2f}× over {len(go)} workloads (table only: "
+                        f"{geomean([x for (w, n), x in go.items() if w in TABLE]):.2f}×)")
+        out.append(f"| `Map` faster than Go's map on every single-threaded workload | {clock} | "
+                   + " | ".join(every) + " | n/a |")
+        out.append(f"| `Map` at least 1.5× faster than Go's map in geometric mean | {clock} | "
+                   + " | ".join(mean) + " | n/a |")
+    cols = []
+    for peer in ("go_sync_map", "gonew_sync_map", "xsync_map"):
+        sync = {}
+        for (w, n, t, i), v in cpu.items():
+            # Go's sync benchmarks only: the mixed_* rows are the tutorials' table.
+            if i == peer and not w.startswith("mixed") and (w, n, t, "gomap_syncmap") in cpu:
+                sync[(w, t)] = v / cpu[(w, n, t, "gomap_syncmap")]
+        if not sync:
+            cols.append("–")
+            continue
+        cols.append(f"{verdict(all(x > 1 for x in sync.values()))} ({len(sync)} rows; slower on: "
+                    f"{losers(sync, lambda k: f'{k[0]} {k[1]}T')}; geometric mean "
+                    f"{geomean(list(sync.values())):.2f}×)")
+    out.append("| `SyncMap` faster than `sync.Map` (and than xsync) on every Go sync benchmark at "
+               "every thread count "
+               "| wall | " + " | ".join(cols) + " |")
+    out += ["", "The targets that do not name Go:", ""]
+    st = vs(cpu, "std_unordered_map")
     if st:
         big = {k: x for k, x in st.items() if k[0] in TABLE and k[1] >= 1 << 16}
         g = geomean(list(st.values()))
-        out.append(f"- Faster than std::unordered_map in geometric mean: {verdict(g > 1)} ({g:.2f}×); "
-                   f"on every table workload at 2^16 keys or more: "
+        out.append(f"- Faster than std::unordered_map in geometric mean (CPU): {verdict(g > 1)} "
+                   f"({g:.2f}×); on every table workload at 2^16 keys or more: "
                    f"{verdict(all(x > 1 for x in big.values()))} (slower on: {losers(big)}).")
         gm, sm = mem.get(("bytes_per_entry", "gomap")), mem.get(("bytes_per_entry", "std_unordered_map"))
         if gm and sm:
@@ -327,48 +506,38 @@ def targets(rows):
     parts, ok = [], True
     for w in ("lookup_hit", "lookup_miss"):
         for n in (1 << 10, 1 << 20):
-            best = min((ns[(w, n, 1, p)] for p in ("absl_flat_hash_map", "boost_unordered_flat_map")
-                        if (w, n, 1, p) in ns), default=None)
-            gv = ns.get((w, n, 1, "gomap"))
+            best = min((cpu[(w, n, 1, p)] for p in ("absl_flat_hash_map", "boost_unordered_flat_map")
+                        if (w, n, 1, p) in cpu), default=None)
+            gv = cpu.get((w, n, 1, "gomap"))
             if best and gv:
                 ok &= gv <= 1.5 * best
                 parts.append(f"{w} {n}: {gv / best:.2f}× the best")
     if parts:
-        out.append(f"- Within 1.5× of the better of absl and boost on lookups: {verdict(ok)} "
+        out.append(f"- Within 1.5× of the better of absl and boost on lookups (CPU): {verdict(ok)} "
                    f"({'; '.join(parts)}).")
-    nd = vs("gomap_nodetect")
+    nd = vs(cpu, "gomap_nodetect")
     if nd:
         g = geomean(list(nd.values()))
-        out.append(f"- Detection costs at most 3% (geometric mean of nodetect/gomap ≥ 0.97): "
+        out.append(f"- Detection costs at most 3% (geometric mean of nodetect/gomap ≥ 0.97, CPU): "
                    f"{verdict(g >= 0.97)} ({g:.3f}; detection costs {(1 / g - 1) * 100:+.1f}%).")
-    sync = {}
-    for (w, n, t, i), v in ns.items():
-        # Go's sync benchmarks only: the mixed_* rows are the tutorials' table.
-        if i == "go_sync_map" and not w.startswith("mixed") and (w, n, t, "gomap_syncmap") in ns:
-            sync[(w, t)] = v / ns[(w, n, t, "gomap_syncmap")]
-    if sync:
-        bad = ", ".join(f"{w} {t}T ({x:.2f}×)" for (w, t), x in sorted(sync.items()) if x < 1)
-        out.append(f"- SyncMap faster than Go's sync.Map on every Go sync benchmark at every thread "
-                   f"count: {verdict(all(x > 1 for x in sync.values()))} (slower on: {bad or 'none'}; "
-                   f"geometric mean {geomean(list(sync.values())):.2f}×).")
-    threads = sorted({t for (w, n, t, i) in ns if w == "mixed_90_10" and t > 1})
+    threads = sorted({t for (w, n, t, i) in cpu if w == "mixed_90_10" and t > 1})
     for t in threads:
-        sh, tbb = ns.get(("mixed_90_10", 1 << 16, t, "gomap_sharded")), \
-            ns.get(("mixed_90_10", 1 << 16, t, "tbb_concurrent_hash_map"))
+        sh, tbb = cpu.get(("mixed_90_10", 1 << 16, t, "gomap_sharded")), \
+            cpu.get(("mixed_90_10", 1 << 16, t, "tbb_concurrent_hash_map"))
         if sh and tbb:
-            out.append(f"- ShardedMap at least as fast as TBB on mixed_90_10 at {t} threads: "
+            out.append(f"- ShardedMap at least as fast as TBB on mixed_90_10 at {t} threads (wall): "
                        f"{verdict(sh <= tbb)} (ShardedMap {sh:.1f} ns, TBB {tbb:.1f} ns).")
     return out + [""]
 
 
-def plot(outdir, name, rows, impls, base, title, key_of):
+def plot(outdir, name, rows, impls, base, title, key_of, metric="ns_per_op"):
     """outdir/name.svg: per workload, each implementation's time divided by
     the baseline's, on a log2 axis: bars up = the baseline (gomap) is faster."""
     if not base or not shutil.which("gnuplot"):
         return
-    rows = [r for r in rows if r["ns_per_op"] is not None]
+    rows = [r for r in rows if r[metric] is not None]
     peers = [i for i in impls if i != base and any(r["impl"] == i for r in rows)]
-    cell = {(key_of(r), r["impl"]): r["ns_per_op"] for r in rows}
+    cell = {(key_of(r), r["impl"]): r[metric] for r in rows}
     keys = []
     for r in rows:
         if key_of(r) not in keys and (key_of(r), base) in cell:

@@ -12,10 +12,13 @@
 //
 // Benchmark names are "<workload>/<impl>/<n>"; every benchmark reports items
 // (operations), so ns per operation = 1e9 / items_per_second, in CPU time of
-// the benchmark thread.  tools/bench/merge.py relies on both.
+// the benchmark thread (wall time: that times real_time / cpu_time).  The
+// insert workloads also report the thread's minor page faults per operation
+// (counter flt_per_op).  tools/bench/merge.py relies on all of these.
 #pragma once
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <array>
 #include <cstdint>
@@ -73,16 +76,27 @@ inline void set_items(benchmark::State& st, std::size_t per_iteration) {
   st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(per_iteration));
 }
 
+// Minor page faults of the calling thread so far: a fresh map's large arrays
+// come from mmap and go back on destruction, so each round faults them in again.
+inline long minor_faults() {
+  rusage ru{};
+  getrusage(RUSAGE_THREAD, &ru);
+  return ru.ru_minflt;
+}
+
 // insert / insert_hint: fresh map (destroyed inside the timed region, as Go's
 // garbage collector runs inside Go's), N distinct keys in generation order.
 template <class A>
 void bm_insert(benchmark::State& st, std::size_t n, bool hint) {
   const auto& k = keys(n).ks.present;
+  const long faults = minor_faults();
   for (auto _ : st) {
     auto m = A::template make<std::uint64_t, std::uint64_t>(hint ? n : 0);
     for (std::size_t i = 0; i < n; ++i) A::set(m, k[i], std::uint64_t{i});
     benchmark::DoNotOptimize(m);
   }
+  st.counters["flt_per_op"] = static_cast<double>(minor_faults() - faults) /
+                              (static_cast<double>(st.iterations()) * static_cast<double>(n));
   set_items(st, n);
 }
 

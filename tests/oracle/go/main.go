@@ -1,20 +1,17 @@
 // Command oracle-replay replays a gomap oracle trace on Go's own runtime map and
 // prints one result line per operation (see docs/oracle.md for the format).
 //
-// Built with Go 1.19 (Debian's golang-1.19-go), standard library only.  Where
-// Go 1.19 differs from the behaviour gomap specifies (Go 1.21), this replayer
-// emulates Go 1.21:
-//   - clear: Go 1.19 has no clear builtin.  Every key is deleted; if entries
-//     remain (NaN keys, which delete cannot reach), the map is replaced by a
-//     fresh one.  Maps are held through a handle so aliases see the same map.
-//   - clear inside a running loop: Go 1.21 produces nothing more from that loop
-//     (golang/go#59411); the loop is left right after the clear.
-//   - maps.Clone/Copy/Equal/DeleteFunc/Keys/Values (package maps is Go 1.21):
-//     written out here exactly as Go 1.21's maps package does.
+// Built twice, with Go 1.19 (Debian's golang-1.19-go, the runtime map gomap
+// ports) and with a Go >= 1.24 (a Swiss-table map), standard library only.
+// go119.go and go123.go hold what differs between them: Go 1.19 has no clear
+// builtin and no package maps, so there they are written out as Go 1.21 does
+// them (docs/oracle.md); with current Go they are the real ones.  Both builds:
 //   - reserve has no Go spelling: a no-op on a non-nil map (it only affects
 //     capacity), a panic on a nil one.
 //   - make with a bogus hint (negative, absurd) is made without a hint: gomap
 //     ignores such hints; Go would ignore some and run out of memory on others.
+//
+// `oracle-replay -version` prints the Go version it was built with.
 package main
 
 import (
@@ -22,6 +19,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,19 +109,6 @@ func okOrPanic(msg string, panicked bool) string {
 		return "panic " + msg
 	}
 	return "ok"
-}
-
-// clearMap is Go 1.21's clear(m), emulated.
-func clearMap[K comparable](h *handle[K]) {
-	if h.m == nil {
-		return
-	}
-	for k := range h.m {
-		delete(h.m, k)
-	}
-	if len(h.m) != 0 { // NaN keys: unreachable by delete
-		h.m = make(map[K]int64)
-	}
 }
 
 func (r *replayer[K]) sortEntries(es []entry[K]) {
@@ -274,8 +259,8 @@ func (r *replayer[K]) miter(f []string) string {
 			cleared = apply(acts[next], h)
 			next++
 		}
-		if cleared || (stop > 0 && int64(step) == stop) {
-			break // Go 1.21: a cleared loop produces nothing more
+		if (cleared && clearEndsLoop) || (stop > 0 && int64(step) == stop) {
+			break // emulated Go 1.21: a cleared loop produces nothing more
 		}
 	}
 	for ; next < len(acts); next++ {
@@ -325,26 +310,14 @@ func (r *replayer[K]) op(f []string) string {
 		a, b := r.slotIndex(f[1]), r.slotIndex(f[2])
 		r.slots[a], r.slots[b] = r.slots[b], r.slots[a]
 		return "swap ok"
-	case "clone": // Go 1.21 maps.Clone: nil stays nil
+	case "clone": // maps.Clone: nil stays nil
 		need(2)
-		src := r.slot(f[2])
-		h := &handle[K]{}
-		if src.m != nil {
-			h.m = make(map[K]int64, len(src.m))
-			for k, v := range src.m {
-				h.m[k] = v
-			}
-		}
-		r.slots[r.slotIndex(f[1])] = h
+		r.slots[r.slotIndex(f[1])] = &handle[K]{mapsClone(r.slot(f[2]).m)}
 		return "clone ok"
-	case "copy": // Go 1.21 maps.Copy
+	case "copy": // maps.Copy
 		need(2)
 		dst, src := r.slot(f[1]), r.slot(f[2])
-		return "copy " + okOrPanic(protect(func() {
-			for k, v := range src.m {
-				dst.m[k] = v
-			}
-		}))
+		return "copy " + okOrPanic(protect(func() { mapsCopy(dst.m, src.m) }))
 	case "isnil":
 		need(1)
 		return "isnil " + strconv.FormatBool(r.slot(f[1]).m == nil)
@@ -388,22 +361,23 @@ func (r *replayer[K]) op(f []string) string {
 	case "iter":
 		need(1)
 		return "iter " + r.entriesText(r.entries(r.slot(f[1]).m))
-	case "keys": // Go 1.21 maps.Keys, sorted here
+	case "keys": // maps.Keys, sorted here
 		need(1)
-		es := r.entries(r.slot(f[1]).m)
+		ks := mapsKeys(r.slot(f[1]).m)
+		es := make([]entry[K], len(ks))
+		for i, k := range ks {
+			es[i].k = k
+		}
+		r.sortEntries(es)
 		var b strings.Builder
 		b.WriteString("keys " + strconv.Itoa(len(es)))
 		for _, e := range es {
 			b.WriteString(" " + r.ko.format(e.k))
 		}
 		return b.String()
-	case "values": // Go 1.21 maps.Values, sorted here
+	case "values": // maps.Values, sorted here
 		need(1)
-		m := r.slot(f[1]).m
-		vs := make([]int64, 0, len(m))
-		for _, v := range m {
-			vs = append(vs, v)
-		}
+		vs := mapsValues(r.slot(f[1]).m)
 		sort.Slice(vs, func(i, j int) bool { return vs[i] < vs[j] })
 		var b strings.Builder
 		b.WriteString("values " + strconv.Itoa(len(vs)))
@@ -414,27 +388,13 @@ func (r *replayer[K]) op(f []string) string {
 	case "fmt":
 		need(1)
 		return "fmt " + fmt.Sprint(r.slot(f[1]).m)
-	case "equal": // Go 1.21 maps.Equal
+	case "equal": // maps.Equal
 		need(2)
-		a, b := r.slot(f[1]).m, r.slot(f[2]).m
-		eq := len(a) == len(b)
-		if eq {
-			for k, v1 := range a {
-				if v2, ok := b[k]; !ok || v1 != v2 {
-					eq = false
-					break
-				}
-			}
-		}
-		return "equal " + strconv.FormatBool(eq)
-	case "delfunc": // Go 1.21 maps.DeleteFunc with del = (v mod 3 == R)
+		return "equal " + strconv.FormatBool(mapsEqual(r.slot(f[1]).m, r.slot(f[2]).m))
+	case "delfunc": // maps.DeleteFunc with del = (v mod 3 == R)
 		need(2)
-		m, rem := r.slot(f[1]).m, r.int64(f[2])
-		for k, v := range m {
-			if ((v%3)+3)%3 == rem {
-				delete(m, k)
-			}
-		}
+		rem := r.int64(f[2])
+		mapsDeleteFunc(r.slot(f[1]).m, func(_ K, v int64) bool { return ((v%3)+3)%3 == rem })
 		return "delfunc ok"
 	case "miter":
 		return r.miter(f)
@@ -508,6 +468,10 @@ var stringOps = keyOps[string]{
 
 func main() {
 	in := os.Stdin
+	if len(os.Args) == 2 && os.Args[1] == "-version" {
+		fmt.Println(runtime.Version())
+		return
+	}
 	if len(os.Args) == 2 {
 		f, err := os.Open(os.Args[1])
 		if err != nil {

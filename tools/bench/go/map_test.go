@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Go's map on the single-threaded workloads of BENCHMARKS.md, the same loops
@@ -14,30 +15,42 @@ import (
 // the pass for whole-pass workloads), because the machines are shared and the
 // C++ side measures thread CPU time too.  It is the whole process's CPU time,
 // so with GOMAXPROCS=1 the garbage collector's work is charged to Go, as it
-// should be.  bytes_per_entry reports "B/entry".
+// should be.  Beside it, "wall-ns/op" is elapsed time per operation (what a
+// caller waiting for the result sees, with the collector's background work on
+// another core) and "flt/op" the minor page faults per operation.
+// bytes_per_entry reports "B/entry".
 
 var sink uint64
 
-// cpuNanos: user + system CPU time of the process.
-func cpuNanos() int64 {
+// cpuNanos: user + system CPU time of the process, and its minor page faults.
+func cpuNanos() (int64, int64) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		panic(err)
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	return ru.Utime.Nano() + ru.Stime.Nano(), ru.Minflt
 }
 
-type cpuTimer struct{ start int64 }
+type cpuTimer struct {
+	start, faults int64
+	wall          time.Time
+}
 
 // startCPU resets the benchmark timer and starts the CPU clock; the ports use
 // it as `defer startCPU(b).report(b, 1)` where Go's code calls b.ResetTimer().
 func startCPU(b *testing.B) cpuTimer {
 	b.ResetTimer()
-	return cpuTimer{cpuNanos()}
+	c, f := cpuNanos()
+	return cpuTimer{c, f, time.Now()}
 }
 
 func (t cpuTimer) report(b *testing.B, perIteration int) {
-	b.ReportMetric(float64(cpuNanos()-t.start)/float64(b.N)/float64(perIteration), "cpu-ns/op")
+	wall := time.Since(t.wall)
+	c, f := cpuNanos()
+	ops := float64(b.N) * float64(perIteration)
+	b.ReportMetric(float64(c-t.start)/ops, "cpu-ns/op")
+	b.ReportMetric(float64(wall.Nanoseconds())/ops, "wall-ns/op")
+	b.ReportMetric(float64(f-t.faults)/ops, "flt/op")
 }
 
 // batch times b.N passes of n elements each and reports CPU ns per element.
