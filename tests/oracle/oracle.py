@@ -493,7 +493,7 @@ def main():
         p.add_argument("--minimize-seconds", type=float, default=90.0)
         p.add_argument("--strict-clear", action="store_true",
                        help="fail when a loop produces an entry inserted after a clear in it "
-                            "(Go 1.21 may; API.md says running loops produce nothing more)")
+                            "(Go 1.21 may; docs/api.md says running loops produce nothing more)")
     r.add_argument("--keytypes", default="int64,string,float64")
     r.add_argument("--seeds", default="1,2,3")
     r.add_argument("--ops", type=int, default=10000, help="approximate ops per trace")

@@ -43,7 +43,7 @@ GO_OLD, GO_NEW = "Go 1.19", "Go new"  # set from --go-*-version
 MEMORY = {"bytes_per_entry", "conc_bytes_per_entry"}
 TIME_METRICS = {"ns_per_op", "wall_ns_per_op"}
 METRICS = ("ns_per_op", "wall_ns_per_op", "faults_per_op", "bytes_per_entry")
-# Table order: BENCHMARKS.md's, then Go's benchmark files' (unknown names last).
+# Table order: the core table's (docs/bench.md), then Go's benchmark files' (unknown names last).
 ORDER = ["insert", "insert_hint", "lookup_hit", "lookup_miss", "iterate", "churn",
          "str16_lookup_hit", "str64_lookup_hit", "mixed_80_10_10", "clear_reuse",
          "bytes_per_entry", "MegMap", "MegOneMap", "MegEqMap", "MegEmptyMap", "SmallStrMap",
@@ -60,7 +60,7 @@ ORDER = ["insert", "insert_hint", "lookup_hit", "lookup_miss", "iterate", "churn
          "mixed_90_10", "mixed_99_1", "mixed_90_10_zipf", "conc_bytes_per_entry"]
 
 
-# The workloads of BENCHMARKS.md's single-threaded table (the rest are Go's ports).
+# The workloads of docs/bench.md's single-threaded table (the rest are Go's ports).
 TABLE = set(ORDER[:ORDER.index("bytes_per_entry")])
 
 
@@ -242,7 +242,7 @@ def table(rows, impls, base, key_of, metric="ns_per_op", title_col="workload", c
             for i in present:
                 g = geomean(core_ratios[i]) if i != base else None
                 gm.append("**baseline**" if i == base else ("–" if g is None else f"**{g:.2f}×**"))
-            out.append("| geometric mean, BENCHMARKS.md table only | " + " | ".join(gm) + " |")
+            out.append("| geometric mean, core table only | " + " | ".join(gm) + " |")
     return "\n".join(out) + "\n", ratios
 
 

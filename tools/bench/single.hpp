@@ -1,4 +1,4 @@
-// The single-threaded workloads of BENCHMARKS.md, written once as templates
+// The single-threaded workloads of docs/bench.md, written once as templates
 // over an adapter so every implementation runs exactly the same code.
 //
 // An adapter A provides, for key K and value V:

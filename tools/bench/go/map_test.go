@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Go's map on the single-threaded workloads of BENCHMARKS.md, the same loops
+// Go's map on the single-threaded workloads of docs/bench.md, the same loops
 // as tools/bench/single.hpp.  Names: BenchmarkSingle/<workload>/go_map/<n>.
 // Every benchmark reports "cpu-ns/op": CPU time per operation (per element of
 // the pass for whole-pass workloads), because the machines are shared and the

@@ -9,7 +9,7 @@ import (
 )
 
 // Go's sync/map_bench_test.go and reference RWMutexMap (sync/map_reference_test.go,
-// Go 1.19), kept as they are, plus the mixed_R_W workloads of BENCHMARKS.md
+// Go 1.19), kept as they are, plus the mixed_R_W workloads of docs/bench.md
 // and, built with Go >= 1.20, Go 1.20's Swap/CompareAndSwap/CompareAndDelete
 // workloads (sync_bench_go120.go); tools/bench/concurrent.hpp is the C++ twin.
 // Names: BenchmarkSync/<workload>/<impl>/<n>-<GOMAXPROCS>.  The harness is
