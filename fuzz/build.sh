@@ -19,6 +19,7 @@
 #
 # No CMake here on purpose: the fuzzing images have their own compilers and
 # flags, and gomap's compiled part is four files.
+set -euo pipefail  # also when run as `bash fuzz/build.sh` (the shebang's flags are not read then)
 SRC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CXX=${CXX:-clang++}
 CXXFLAGS=${CXXFLAGS:-}

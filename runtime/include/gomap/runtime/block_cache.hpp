@@ -32,7 +32,10 @@ inline constexpr std::size_t class_bytes = 64;
 inline constexpr std::size_t max_bytes = 1024;
 inline constexpr std::size_t classes = max_bytes / class_bytes;
 inline constexpr unsigned per_class = 4;
-inline constexpr bool enabled = !GOMAP_SANITIZED;
+// Off under the heap-watching sanitizers (they must see every allocation) and
+// in fuzzing builds (whether a block comes from the cache depends on what
+// earlier inputs freed: a path that differs from run to run).
+inline constexpr bool enabled = !GOMAP_SANITIZED && !GOMAP_FUZZING;
 
 namespace detail {
 

@@ -7,6 +7,8 @@
 //   GOMAP_ASAN          built with AddressSanitizer (dead slots are poisoned)
 //   GOMAP_SANITIZED     a sanitizer that watches the heap is present, so the
 //                       runtime leaves every allocation to the real allocator
+//   GOMAP_FUZZING       a fuzzing build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION):
+//                       no state carried from one input to the next
 //   GOMAP_ASSERT(c)     engine invariant checks, on with -DGOMAP_ASSERTIONS=1
 //                       (the dev and asan presets)
 //   cache_line_size     the one cache-line constant
@@ -50,6 +52,12 @@
 #define GOMAP_SANITIZED 1
 #else
 #define GOMAP_SANITIZED 0
+#endif
+
+#if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
+#define GOMAP_FUZZING 1
+#else
+#define GOMAP_FUZZING 0
 #endif
 
 #if GOMAP_ASAN
