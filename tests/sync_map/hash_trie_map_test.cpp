@@ -615,7 +615,8 @@ TEST(HashTrieMap, LoadsWhileDeletingAndReinsertingUnderOneNode) {
   }
   for (int w = 0; w < kWriters; ++w) ts[static_cast<std::size_t>(w)].join();
   stop.store(true);
-  for (int r = 0; r < kReaders; ++r) ts[static_cast<std::size_t>(kWriters + r)].join();
+  for (int r = 0; r < kReaders; ++r)
+    ts[static_cast<std::size_t>(kWriters) + static_cast<std::size_t>(r)].join();
   EXPECT_EQ(bad.load(), 0);
   std::size_t n = 0;
   m.range([&](const std::int64_t&, const std::int64_t&) { return ++n, true; });

@@ -283,11 +283,12 @@ class HashTrieMap {
     bool is_entry() const noexcept { return (bits_ & 1) != 0; }
     entry* as_entry() const noexcept {
       assert(is_entry());
+      // NOLINTNEXTLINE(performance-no-int-to-ptr): a tagged pointer, the tag cleared
       return reinterpret_cast<entry*>(bits_ & ~std::uintptr_t{1});
     }
     indirect* as_indirect() const noexcept {
       assert(!is_entry() && !is_nil());
-      return reinterpret_cast<indirect*>(bits_);
+      return reinterpret_cast<indirect*>(bits_);  // NOLINT(performance-no-int-to-ptr): untagged
     }
 
    private:
