@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -688,6 +689,72 @@ TEST(HashTrieMap, ReclamationBalancedUnderPruneAndClear) {
   gomap::rcu_barrier();
   EXPECT_EQ(Counted::live.load(), live_before);
   EXPECT_EQ(gomap::rcu_test_access::pending(), 0u);
+}
+
+// A key type whose hash or equality throws on demand.
+struct Touchy {
+  static inline bool throw_hash = false;
+  static inline bool throw_eq = false;
+  std::int64_t v = 0;
+  bool operator==(const Touchy& o) const {
+    if (throw_eq) throw std::runtime_error("eq");
+    return v == o.v;
+  }
+};
+struct touchy_hash {
+  std::uint64_t operator()(const Touchy& k, std::uint64_t) const {
+    if (Touchy::throw_hash) throw std::runtime_error("hash");
+    return static_cast<std::uint64_t>(k.v) & 0xff;  // keys 256 apart chain
+  }
+};
+// A value whose copy throws on demand.
+struct Fragile {
+  static inline bool throw_copy = false;
+  std::int64_t v = 0;
+  explicit Fragile(std::int64_t x = 0) : v(x) {}
+  Fragile(const Fragile& o) : v(o.v) {
+    if (throw_copy) throw std::runtime_error("copy");
+  }
+  Fragile& operator=(const Fragile&) = default;
+  bool operator==(const Fragile& o) const { return v == o.v; }
+};
+
+// A throwing Hash, Eq or value copy leaves the map as it was and no node locked (every later
+// operation, including on the same slot, still completes).
+TEST(HashTrieMap, ExceptionsLeaveTheMapIntact) {
+  gomap::HashTrieMap<Touchy, Fragile, touchy_hash> m;
+  for (std::int64_t i = 0; i < 1024; ++i) m.store(Touchy{i}, Fragile(i));
+  auto expect_intact = [&] {
+    Touchy::throw_hash = Touchy::throw_eq = Fragile::throw_copy = false;
+    EXPECT_EQ(m.size(), 1024u);
+    for (std::int64_t i = 0; i < 1024; ++i) {
+      auto v = m.load(Touchy{i});
+      ASSERT_TRUE(v) << i;
+      EXPECT_EQ(v->v, i);
+    }
+  };
+  const Touchy k{300};  // chained with 44, 556, 812
+  Touchy::throw_hash = true;
+  EXPECT_THROW(m.store(k, Fragile(1)), std::runtime_error);
+  EXPECT_THROW(m.erase(k), std::runtime_error);
+  EXPECT_THROW(m.compare_and_swap(k, Fragile(300), Fragile(1)), std::runtime_error);
+  expect_intact();
+  Touchy::throw_eq = true;  // thrown under the node lock on the writers' paths
+  EXPECT_THROW(m.swap(k, Fragile(1)), std::runtime_error);
+  EXPECT_THROW(m.load_and_delete(k), std::runtime_error);
+  EXPECT_THROW(m.compare_and_delete(k, Fragile(300)), std::runtime_error);
+  EXPECT_THROW(m.load_or_store(Touchy{5000}, Fragile(1)), std::runtime_error);
+  expect_intact();
+  Fragile::throw_copy = true;  // copying the old value out, or the new one in
+  EXPECT_THROW(m.swap(k, Fragile(1)), std::runtime_error);
+  EXPECT_THROW(m.load(k), std::runtime_error);
+  EXPECT_THROW(m.load_or_store(Touchy{5000}, Fragile(1)), std::runtime_error);
+  expect_intact();
+  // Whatever was stored or unlinked before a throw, the swap itself is exact.
+  Fragile::throw_copy = false;
+  EXPECT_EQ(m.swap(k, Fragile(7))->v, 300);
+  EXPECT_EQ(m.load(k)->v, 7);
+  gomap::rcu_barrier();
 }
 
 // Bytes per entry (the trie's nodes by sizeof, before the allocator's rounding).
