@@ -177,8 +177,9 @@ class HashTrieMap {
 
   // LoadAndDelete
   std::optional<V> load_and_delete(const K& key) {
+    const std::uint64_t hash = hash_of(key);
     rcu_reader guard;
-    entry* old = delete_entry(key, nullptr);
+    entry* old = delete_entry(key, hash, nullptr);
     if (old == nullptr) return std::nullopt;
     std::optional<V> value(old->value);
     old->retire();
@@ -187,8 +188,9 @@ class HashTrieMap {
 
   // Delete
   void erase(const K& key) {
+    const std::uint64_t hash = hash_of(key);
     rcu_reader guard;
-    if (entry* old = delete_entry(key, nullptr)) old->retire();
+    if (entry* old = delete_entry(key, hash, nullptr)) old->retire();
   }
 
   // CompareAndSwap
@@ -225,8 +227,9 @@ class HashTrieMap {
 
   // CompareAndDelete
   bool compare_and_delete(const K& key, const V& old) {
+    const std::uint64_t hash = hash_of(key);
     rcu_reader guard;
-    entry* e = delete_entry(key, &old);
+    entry* e = delete_entry(key, hash, &old);
     if (e == nullptr) return false;
     e->retire();
     return true;
@@ -548,8 +551,7 @@ class HashTrieMap {
   // LoadAndDelete and CompareAndDelete: unlinks key's entry (if value != nullptr, only when
   // its value equals *value) and prunes the nodes that became empty. Returns the unlinked
   // entry, for the caller to retire after reading it, or nullptr.
-  entry* delete_entry(const K& key, const V* value) {
-    const std::uint64_t hash = hash_of(key);
+  entry* delete_entry(const K& key, std::uint64_t hash, const V* value) {
     // Find a node with the key and compare with it. pos.i != nullptr if we found the node.
     position pos = find(key, hash, value);
     if (pos.i == nullptr) return nullptr;
