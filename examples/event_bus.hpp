@@ -5,6 +5,11 @@
 // subscribe/unsubscribe replace the list copy-on-write with
 // compare_and_swap, so publish never takes a lock — Go's sync.Map
 // read-mostly case, plus the CAS loop idiom.
+//
+// Which design: SyncMap (Go 1.19–1.23's) fits — topics are a small, stable
+// key set, so after the first promotion every publish is a read-map hit.
+// gomap::HashTrieMap (Go 1.24+'s) fits as well and is the better choice if
+// topics are created and dropped all the time (no dirty-map promotion).
 #pragma once
 
 #include <atomic>

@@ -5,6 +5,10 @@
 // registrations are rare.  load_or_store is exactly "register unless
 // present" in one atomic step, and compare_and_delete lets an instance
 // deregister only its own registration, never a successor's.
+//
+// Which design: SyncMap — registrations are rare and the name set is stable,
+// the case its read map is built for. gomap::HashTrieMap has the same members
+// and would do as well.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,12 @@
 // sync.Map case ("an entry is only ever written once but read many times").
 // Loads of keys in the read map take no lock and write no shared cache line,
 // so request threads do not contend.
+//
+// Which design: with steady logins the key set keeps changing, which is
+// SyncMap's weak spot (every new key takes its one mutex, and a load of a
+// session created since the last promotion takes it too until misses promote
+// the whole dirty map). gomap::HashTrieMap — same members, drop-in — fits
+// that churn better: a login locks one trie node, loads never lock.
 #pragma once
 
 #include <chrono>

@@ -5,6 +5,10 @@
 // present — Go's "written once, read many times" case, where SyncMap's
 // lock-free loads shine.  load_or_store makes the first insertion of a
 // string race-free: concurrent first callers all get the same copy.
+//
+// Which design: SyncMap, once warm (a stable key set). During warm-up, or if
+// new strings keep arriving, gomap::HashTrieMap (same members) avoids the
+// promotions and the one mutex every new key takes.
 #pragma once
 
 #include <memory>

@@ -4,6 +4,12 @@
 // own id — Go's second sync.Map case ("goroutines read, write, and overwrite
 // entries for disjoint sets of keys") — and broadcast ranges over a
 // lock-free snapshot of the read map without blocking those threads.
+//
+// Which design: connections come and go all the time, so gomap::HashTrieMap
+// (Go 1.24+'s sync.Map, same members) fits better than SyncMap: registering a
+// new id locks one trie node instead of SyncMap's map-wide mutex, and a
+// broadcast's range takes no lock at all, where SyncMap's first range after
+// new keys promotes (copies) the dirty map under that mutex.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,6 @@
-// A bounded stress of every SyncMap operation from 2–8 threads, for ThreadSanitizer (and
-// ASan): no suppressions. Invariants are checked on every value read and at the end.
+// A bounded stress of every operation of both sync.Map designs (SyncMap, HashTrieMap) from
+// 2–8 threads, for ThreadSanitizer (and ASan): no suppressions. Invariants are checked on
+// every value read and at the end.
 #include <gomap/sync_map.hpp>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "../common/test_scale.hpp"
+#include "designs.hpp"
 
 namespace {
 
@@ -36,12 +38,18 @@ struct Value {
   bool operator==(const Value& o) const { return v == o.v; }
 };
 
-using Map = gomap::SyncMap<std::int64_t, Value>;
+template <class D>
+using map_for = gomap_test::map_of<D, std::int64_t, Value>;
+
+template <class D>
+class SyncMapStress : public ::testing::Test {};
+TYPED_TEST_SUITE(SyncMapStress, gomap_test::sync_map_designs, gomap_test::design_name);
 
 bool valid_for(std::int64_t k, const Value& v) {
   return v.ok() && v.v % kStride == k % kStride;
 }
 
+template <class Map>
 void stress(int threads, std::int64_t ops_per_thread) {
   const auto live_before = Value::live.load();
   {
@@ -202,21 +210,21 @@ void stress(int threads, std::int64_t ops_per_thread) {
   EXPECT_EQ(gomap::rcu_test_access::pending(), 0u);
 }
 
-TEST(SyncMapStress, TwoThreads) {
-  stress(2, scaled(200'000, 5'000));
+TYPED_TEST(SyncMapStress, TwoThreads) {
+  stress<map_for<TypeParam>>(2, scaled(200'000, 5'000));
 }
-TEST(SyncMapStress, FourThreads) {
-  stress(4, scaled(100'000, 2'500));
+TYPED_TEST(SyncMapStress, FourThreads) {
+  stress<map_for<TypeParam>>(4, scaled(100'000, 2'500));
 }
-TEST(SyncMapStress, EightThreads) {
-  stress(8, scaled(50'000, 1'250));
+TYPED_TEST(SyncMapStress, EightThreads) {
+  stress<map_for<TypeParam>>(8, scaled(50'000, 1'250));
 }
 
 // Clear racing with every other operation (the one op the main stress keeps private).
-TEST(SyncMapStress, ClearRacingEverything) {
+TYPED_TEST(SyncMapStress, ClearRacingEverything) {
   const auto live_before = Value::live.load();
   {
-    Map m;
+    map_for<TypeParam> m;
     std::atomic<int> bad{0};
     const std::int64_t ops = scaled(100'000, 2'000);
     std::vector<std::thread> ts;

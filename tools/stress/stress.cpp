@@ -2,7 +2,7 @@
 // invariant checks, for users' and our own ThreadSanitizer jobs
 // (docs/stress.md).
 //
-//   stress [--map syncmap|sharded|shared_mutex|all|lossy] [--threads N]
+//   stress [--map syncmap|hash_trie_map|sharded|shared_mutex|all|lossy] [--threads N]
 //          [--duration SECONDS | --ops N] [--keys N]
 //          [--mix read=700,write=150,delete=100,range=1,compute=49]
 //          [--dist uniform|zipf] [--zipf-s S] [--seed N] [--quiet]
@@ -47,6 +47,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <gomap/hash_trie_map.hpp>
 #include <gomap/map.hpp>
 #include <gomap/sharded_map.hpp>
 #include <gomap/sync_map.hpp>
@@ -60,9 +61,11 @@ using clock_type = std::chrono::steady_clock;
 // ------------------------------------------------------------- the maps
 // One small adapter per map, so the driver is written once.
 
-struct sync_map_adapter {
-  static constexpr const char* name = "syncmap";
-  gomap::SyncMap<key_t, value_t> m;
+// Both designs of Go's sync.Map (same members): SyncMap (Go 1.19–1.23's read/dirty maps)
+// and HashTrieMap (Go 1.24+'s hash-trie).
+template <class M>
+struct go_sync_map_adapter {
+  M m;
   std::optional<value_t> load(key_t k) { return m.load(k); }
   void store(key_t k, value_t v) { m.store(k, v); }
   void erase(key_t k) { m.erase(k); }
@@ -78,6 +81,13 @@ struct sync_map_adapter {
     m.range([&](const key_t& k, const value_t& v) { return f(k, v); });
   }
   std::size_t size() { return m.size(); }
+};
+
+struct sync_map_adapter : go_sync_map_adapter<gomap::SyncMap<key_t, value_t>> {
+  static constexpr const char* name = "syncmap";
+};
+struct hash_trie_map_adapter : go_sync_map_adapter<gomap::HashTrieMap<key_t, value_t>> {
+  static constexpr const char* name = "hash_trie_map";
 };
 
 struct sharded_adapter {
@@ -151,7 +161,7 @@ struct lossy_adapter : shared_mutex_adapter {
 
 // ---------------------------------------------------------------- options
 struct options {
-  std::vector<std::string> maps{"syncmap", "sharded", "shared_mutex"};
+  std::vector<std::string> maps{"syncmap", "hash_trie_map", "sharded", "shared_mutex"};
   unsigned threads = 4;
   double duration = 5;
   std::uint64_t ops = 0;  // per thread; 0: run for `duration`
@@ -458,12 +468,13 @@ int racy_demo(const char* self) {
 
 // ---------------------------------------------------------------- parsing
 int usage() {
-  std::fprintf(stderr,
-               "usage: stress [--map syncmap|sharded|shared_mutex|all] [--threads N]\n"
-               "              [--duration SECONDS | --ops N] [--keys N]\n"
-               "              [--mix read=700,write=150,delete=100,range=1,compute=49]\n"
-               "              [--dist uniform|zipf] [--zipf-s S] [--seed N] [--quiet]\n"
-               "       stress --racy-demo\n");
+  std::fprintf(
+      stderr,
+      "usage: stress [--map syncmap|hash_trie_map|sharded|shared_mutex|all] [--threads N]\n"
+      "              [--duration SECONDS | --ops N] [--keys N]\n"
+      "              [--mix read=700,write=150,delete=100,range=1,compute=49]\n"
+      "              [--dist uniform|zipf] [--zipf-s S] [--seed N] [--quiet]\n"
+      "       stress --racy-demo\n");
   return 2;
 }
 
@@ -511,7 +522,9 @@ int main(int argc, char** argv) {
     if (a == "--map") {
       const std::string_view m = value();
       if (m == "all") continue;
-      if (m != "syncmap" && m != "sharded" && m != "shared_mutex" && m != "lossy") return usage();
+      if (m != "syncmap" && m != "hash_trie_map" && m != "sharded" && m != "shared_mutex" &&
+          m != "lossy")
+        return usage();
       o.maps = {std::string(m)};
     } else if (a == "--threads") {
       if (!parse_u64(value(), n) || n == 0 || n > 200) return usage();
@@ -548,6 +561,7 @@ int main(int argc, char** argv) {
   for (const std::string& m : o.maps) {
     int r = 0;
     if (m == "syncmap") r = run<sync_map_adapter>(o);
+    if (m == "hash_trie_map") r = run<hash_trie_map_adapter>(o);
     if (m == "sharded") r = run<sharded_adapter>(o);
     if (m == "shared_mutex") r = run<shared_mutex_adapter>(o);
     if (m == "lossy") r = run<lossy_adapter>(o);

@@ -1,5 +1,5 @@
 # Stress under ThreadSanitizer (docs/stress.md): tools/stress, built with the
-# tsan preset, runs a short bounded stress of SyncMap, ShardedMap and Map +
+# tsan preset, runs a short bounded stress of SyncMap, HashTrieMap, ShardedMap and Map +
 # std::shared_mutex (uniform and Zipf keys, GOMAP_STRESS_SECONDS each, default
 # 3) with its invariant checks; any TSan report or violated invariant fails
 # the step.  Then the dev build's `stress --racy-demo` must show the detector
@@ -10,7 +10,7 @@ seconds=${GOMAP_STRESS_SECONDS:-3}
 cmake --preset tsan -Wno-dev >/dev/null
 cmake --build --preset tsan --target gomap_stress -j "${GOMAP_JOBS:-2}" >/dev/null
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
-for map in syncmap sharded shared_mutex; do
+for map in syncmap hash_trie_map sharded shared_mutex; do
   build/tsan/tools/stress/stress --map "$map" --threads 4 --duration "$seconds" --quiet
   build/tsan/tools/stress/stress --map "$map" --threads 4 --duration "$seconds" --keys 256 \
     --dist zipf --mix read=500,write=200,delete=150,range=2,compute=148 --quiet

@@ -10,6 +10,9 @@
 #if __has_include("gomap/sync_map.hpp")
 #include "gomap/sync_map.hpp"
 #endif
+#if __has_include("gomap/hash_trie_map.hpp")
+#include "gomap/hash_trie_map.hpp"
+#endif
 #if __has_include("gomap/sharded_map.hpp")
 #include "gomap/sharded_map.hpp"
 #endif
