@@ -688,7 +688,7 @@ TEST(HashTrieMap, ReclamationBalancedUnderPruneAndClear) {
   }
   gomap::rcu_barrier();
   EXPECT_EQ(Counted::live.load(), live_before);
-  EXPECT_EQ(gomap::rcu_test_access::pending(), 0u);
+  EXPECT_EQ(gomap::rcu_access::pending(), 0u);
 }
 
 // A key type whose hash or equality throws on demand.

@@ -207,7 +207,7 @@ void stress(int threads, std::int64_t ops_per_thread) {
   }
   gomap::rcu_barrier();
   EXPECT_EQ(Value::live.load(), live_before);
-  EXPECT_EQ(gomap::rcu_test_access::pending(), 0u);
+  EXPECT_EQ(gomap::rcu_access::pending(), 0u);
 }
 
 TYPED_TEST(SyncMapStress, TwoThreads) {

@@ -663,7 +663,7 @@ TYPED_TEST(SyncMaps, ReclamationBoundedAndBalanced) {
   constexpr int kKeys = 64;
   const std::int64_t ops = scaled(10'000'000, 100'000);
   const auto live_before = Counted::live.load();
-  const std::uint64_t epoch0 = gomap::rcu_test_access::epoch();
+  const std::uint64_t epoch0 = gomap::rcu_access::epoch();
   std::uint64_t max_pending = 0;
   int recoveries = 0;
   {
@@ -708,14 +708,14 @@ TYPED_TEST(SyncMaps, ReclamationBoundedAndBalanced) {
           break;
       }
       if (i % 4096 != 0) continue;
-      std::uint64_t pending = gomap::rcu_test_access::pending();
+      std::uint64_t pending = gomap::rcu_access::pending();
       // A reader descheduled inside its section holds reclamation back legitimately; once
       // every reader has moved on, a few collections must bring the count down.
       for (int attempt = 0; pending > kBound && attempt < 100; ++attempt) {
         ++recoveries;
         wait_readers_move_on();
-        for (int c = 0; c < 3; ++c) gomap::rcu_test_access::collect();
-        pending = gomap::rcu_test_access::pending();
+        for (int c = 0; c < 3; ++c) gomap::rcu_access::collect();
+        pending = gomap::rcu_access::pending();
       }
       ASSERT_LE(pending, kBound);
       max_pending = std::max(max_pending, pending);
@@ -724,9 +724,9 @@ TYPED_TEST(SyncMaps, ReclamationBoundedAndBalanced) {
     for (auto& t : readers) t.join();
     EXPECT_LE(m.size(), static_cast<std::size_t>(kKeys));
   }
-  EXPECT_GT(gomap::rcu_test_access::epoch() - epoch0, static_cast<std::uint64_t>(ops) / 65536);
+  EXPECT_GT(gomap::rcu_access::epoch() - epoch0, static_cast<std::uint64_t>(ops) / 65536);
   gomap::rcu_barrier();
-  EXPECT_EQ(gomap::rcu_test_access::pending(), 0u);
+  EXPECT_EQ(gomap::rcu_access::pending(), 0u);
   EXPECT_EQ(Counted::live.load(), live_before) << "constructions and destructions differ";
   std::printf("[ info ] %lld ops, max pending %llu, recoveries %d\n", static_cast<long long>(ops),
               static_cast<unsigned long long>(max_pending), recoveries);

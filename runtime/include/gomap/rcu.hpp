@@ -69,7 +69,7 @@ namespace gomap {
 
 class rcu_domain;
 rcu_domain& rcu_default_domain() noexcept;
-struct rcu_test_access;
+struct rcu_access;
 
 namespace detail {
 
@@ -196,7 +196,7 @@ class rcu_domain {
 
  private:
   friend rcu_domain& rcu_default_domain() noexcept;
-  friend struct rcu_test_access;
+  friend struct rcu_access;
   friend union rcu_domain_holder;
   struct exit_hook;
 
@@ -466,7 +466,7 @@ inline void rcu_barrier(rcu_domain& dom = rcu_default_domain()) noexcept {
 }
 
 // The one friend for tests: counters that are exact when the domain is quiescent.
-struct rcu_test_access {
+struct rcu_access {
   static std::uint64_t epoch(const rcu_domain& d = rcu_default_domain()) noexcept {
     return d.epoch_.load(std::memory_order_seq_cst);
   }

@@ -16,7 +16,7 @@
 
 namespace {
 
-using gomap::rcu_test_access;
+using gomap::rcu_access;
 using gomap_test::scaled;
 
 // Counts live instances; its payload lets readers detect a freed or reused object.
@@ -48,7 +48,7 @@ TEST(Rcu, RetireRunsDeleterAfterBarrier) {
   (new Tracked(2))->retire();  // rcu_obj_base: no allocation, default_delete
   gomap::rcu_barrier();
   EXPECT_EQ(Tracked::live.load(), before);
-  EXPECT_EQ(rcu_test_access::pending(), 0u);
+  EXPECT_EQ(rcu_access::pending(), 0u);
 }
 
 TEST(Rcu, ScopedLockingAndNesting) {
@@ -87,9 +87,9 @@ TEST(Rcu, ReaderDelaysReclamation) {
   const auto live = Tracked::live.load();
   Tracked* old = shared.exchange(new Tracked(8));
   old->retire();
-  for (int i = 0; i < 100; ++i) rcu_test_access::collect();
+  for (int i = 0; i < 100; ++i) rcu_access::collect();
   EXPECT_EQ(Tracked::live.load(), live + 1);  // old and the new one both alive
-  EXPECT_GE(rcu_test_access::pending(), 1u);
+  EXPECT_GE(rcu_access::pending(), 1u);
   phase.store(2);
   reader.join();
   gomap::rcu_barrier();
@@ -152,7 +152,7 @@ TEST(Rcu, ReadersNeverSeeFreedObjects) {
   gomap::rcu_barrier();
   EXPECT_EQ(bad.load(), 0u);
   EXPECT_EQ(Tracked::live.load(), live_before);
-  EXPECT_EQ(rcu_test_access::pending(), 0u);
+  EXPECT_EQ(rcu_access::pending(), 0u);
 }
 
 // Retired memory is freed within a bounded number of epochs once readers move on: the
@@ -191,21 +191,21 @@ TEST(Rcu, ReclamationIsBounded) {
       while (progress[t].sections.load() < seen[t] + 2) std::this_thread::yield();
     }
   };
-  const std::uint64_t epoch0 = rcu_test_access::epoch();
+  const std::uint64_t epoch0 = rcu_access::epoch();
   const std::int64_t n = scaled(2'000'000, 20'000);
   std::uint64_t max_pending = 0;
   int recoveries = 0;
   for (std::int64_t i = 1; i <= n; ++i) {
     shared.exchange(new Tracked(static_cast<std::uint64_t>(i)))->retire();
     if (i % 1024 != 0) continue;
-    std::uint64_t pending = rcu_test_access::pending();
+    std::uint64_t pending = rcu_access::pending();
     for (int attempt = 0; pending > kBound && attempt < 100; ++attempt) {
       ++recoveries;
       wait_readers_move_on();
-      rcu_test_access::collect();
-      rcu_test_access::collect();
-      rcu_test_access::collect();
-      pending = rcu_test_access::pending();
+      rcu_access::collect();
+      rcu_access::collect();
+      rcu_access::collect();
+      pending = rcu_access::pending();
     }
     ASSERT_LE(pending, kBound) << "retired objects are not being reclaimed";
     max_pending = std::max(max_pending, pending);
@@ -214,9 +214,9 @@ TEST(Rcu, ReclamationIsBounded) {
   for (auto& t : readers) t.join();
   delete shared.load();
   // Many epochs went by, not one big batch at the end.
-  EXPECT_GT(rcu_test_access::epoch() - epoch0, static_cast<std::uint64_t>(n) / 4096);
+  EXPECT_GT(rcu_access::epoch() - epoch0, static_cast<std::uint64_t>(n) / 4096);
   gomap::rcu_barrier();
-  EXPECT_EQ(rcu_test_access::pending(), 0u);
+  EXPECT_EQ(rcu_access::pending(), 0u);
   EXPECT_EQ(Tracked::live.load(), live_before);
   std::printf("[ info ] %lld retires, max pending %llu, recoveries %d\n", static_cast<long long>(n),
               static_cast<unsigned long long>(max_pending), recoveries);
@@ -270,7 +270,7 @@ TEST(Rcu, DeleterMayRetire) {
   gomap::rcu_retire(new Chain{&runs, 3}, Del{});
   for (int i = 0; i < 4; ++i) gomap::rcu_barrier();
   EXPECT_EQ(runs.load(), 4);
-  EXPECT_EQ(rcu_test_access::pending(), 0u);
+  EXPECT_EQ(rcu_access::pending(), 0u);
 }
 
 // Thread records are released at thread exit and reused by later threads.
@@ -279,19 +279,19 @@ TEST(Rcu, ThreadsUnregisterAtExit) {
     std::thread warm([] { gomap::rcu_reader g; });
     warm.join();
   }
-  const auto in_use = rcu_test_access::records_in_use();
-  const auto total = rcu_test_access::records();
+  const auto in_use = rcu_access::records_in_use();
+  const auto total = rcu_access::records();
   for (int i = 0; i < 50; ++i) {
     std::thread t([] {
       { gomap::rcu_reader g; }
       gomap::rcu_retire(new int(1));
     });
     t.join();
-    EXPECT_EQ(rcu_test_access::records_in_use(), in_use);
+    EXPECT_EQ(rcu_access::records_in_use(), in_use);
   }
-  EXPECT_EQ(rcu_test_access::records(), total);
+  EXPECT_EQ(rcu_access::records(), total);
   gomap::rcu_barrier();  // the exited threads' retires are still reclaimed
-  EXPECT_EQ(rcu_test_access::pending(), 0u);
+  EXPECT_EQ(rcu_access::pending(), 0u);
 }
 
 // fork() while other threads sit inside read sections with retires pending: the child can
@@ -324,7 +324,7 @@ TEST(Rcu, ForkLeavesChildUsable) {
     gomap::rcu_synchronize();
     gomap::rcu_barrier();
     { gomap::rcu_reader g; }
-    _exit(deleted == 1 && rcu_test_access::pending() == 0 ? 0 : 1);
+    _exit(deleted == 1 && rcu_access::pending() == 0 ? 0 : 1);
   }
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -341,10 +341,10 @@ TEST(Rcu, ForkDuringUnfinishedRetireKeepsCountsExact) {
   gomap::rcu_barrier();
   std::atomic<int> step{0};
   std::thread stuck([&] {
-    rcu_test_access::count_unpushed_retire(1);
+    rcu_access::count_unpushed_retire(1);
     step.store(1);
     while (step.load() != 2) std::this_thread::yield();
-    rcu_test_access::count_unpushed_retire(-1);  // the parent's copy finishes "unpushed"
+    rcu_access::count_unpushed_retire(-1);  // the parent's copy finishes "unpushed"
   });
   while (step.load() != 1) std::this_thread::yield();
   const pid_t pid = fork();
@@ -353,7 +353,7 @@ TEST(Rcu, ForkDuringUnfinishedRetireKeepsCountsExact) {
     alarm(60);
     gomap::rcu_retire(new int(5));
     gomap::rcu_barrier();
-    _exit(rcu_test_access::pending() == 0 ? 0 : 1);
+    _exit(rcu_access::pending() == 0 ? 0 : 1);
   }
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -362,7 +362,7 @@ TEST(Rcu, ForkDuringUnfinishedRetireKeepsCountsExact) {
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   gomap::rcu_barrier();
-  EXPECT_EQ(rcu_test_access::pending(), 0u);
+  EXPECT_EQ(rcu_access::pending(), 0u);
 }
 
 }  // namespace
