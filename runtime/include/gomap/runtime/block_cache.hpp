@@ -35,7 +35,7 @@ inline constexpr unsigned per_class = 4;
 // Off under the heap-watching sanitizers (they must see every allocation) and
 // in fuzzing builds (whether a block comes from the cache depends on what
 // earlier inputs freed: a path that differs from run to run).
-inline constexpr bool enabled = !GOMAP_SANITIZED && !GOMAP_FUZZING;
+inline constexpr bool enabled = !sanitized && !fuzzing_build;
 
 namespace detail {
 

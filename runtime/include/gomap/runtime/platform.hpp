@@ -89,6 +89,7 @@ namespace gomap::runtime {
 inline constexpr bool under_tsan = GOMAP_TSAN != 0;
 inline constexpr bool under_asan = GOMAP_ASAN != 0;
 inline constexpr bool sanitized = GOMAP_SANITIZED != 0;
+inline constexpr bool fuzzing_build = GOMAP_FUZZING != 0;
 
 // The cache-line size on every CPU gomap targets (x86-64, arm64).  Objects
 // written by different threads are padded to it; where x86's adjacent-line

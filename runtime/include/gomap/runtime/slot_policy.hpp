@@ -45,19 +45,24 @@ struct slot_policy {
       return *std::launder(s);
   }
 
+  // A slot's size (Slot may be a pointer: an indirect slot).
+  template <class Slot>
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): the size of the slot itself is the point
+  static constexpr std::size_t slot_bytes = sizeof(Slot);
+
   // Under AddressSanitizer a slot is poisoned while it holds no object:
   // every way into a slot (construct, relocate, copy) unpoisons it first,
   // and destroy poisons it again.
   template <class T, class Slot, class... Args>
   static void construct(Slot* s, Args&&... args) {
-    unpoison(s, sizeof(Slot));
+    unpoison(s, slot_bytes<Slot>);
     try {
       if constexpr (indirect_slot<T, Slot>)
         ::new (static_cast<void*>(s)) Slot(new T(std::forward<Args>(args)...));
       else
         ::new (static_cast<void*>(s)) T(std::forward<Args>(args)...);
     } catch (...) {
-      poison(s, sizeof(Slot));
+      poison(s, slot_bytes<Slot>);
       throw;
     }
   }
@@ -68,7 +73,7 @@ struct slot_policy {
       delete *s;
     else
       std::destroy_at(std::launder(s));
-    poison(s, sizeof(Slot));
+    poison(s, slot_bytes<Slot>);
   }
 
   // Relocation during evacuation.  Indirect slots move by pointer and never
@@ -80,7 +85,7 @@ struct slot_policy {
 
   template <class T, class Slot>
   static void relocate(Slot* dst, Slot* src) noexcept(nothrow_relocate<T, Slot>) {
-    unpoison(dst, sizeof(Slot));
+    unpoison(dst, slot_bytes<Slot>);
     if constexpr (indirect_slot<T, Slot>) {
       ::new (static_cast<void*>(dst)) Slot(*src);
       *src = nullptr;
@@ -90,7 +95,7 @@ struct slot_policy {
       try {
         ::new (static_cast<void*>(dst)) T(std::as_const(get<T>(src)));
       } catch (...) {
-        poison(dst, sizeof(Slot));
+        poison(dst, slot_bytes<Slot>);
         throw;
       }
     }
@@ -99,14 +104,14 @@ struct slot_policy {
   // A copy that leaves the source in place (keys kept for iterators).
   template <class T, class Slot>
   static void copy(Slot* dst, const Slot* src) {
-    unpoison(dst, sizeof(Slot));
+    unpoison(dst, slot_bytes<Slot>);
     try {
       if constexpr (indirect_slot<T, Slot>)
         ::new (static_cast<void*>(dst)) Slot(new T(**src));
       else
         ::new (static_cast<void*>(dst)) T(*std::launder(src));
     } catch (...) {
-      poison(dst, sizeof(Slot));
+      poison(dst, slot_bytes<Slot>);
       throw;
     }
   }
@@ -116,10 +121,10 @@ struct slot_policy {
   static void unrelocate(Slot* src, Slot* dst) noexcept {
     if constexpr (indirect_slot<T, Slot>) {
       *src = *dst;
-      poison(dst, sizeof(Slot));
+      poison(dst, slot_bytes<Slot>);
     } else {
       destroy<T>(src);
-      unpoison(src, sizeof(Slot));
+      unpoison(src, slot_bytes<Slot>);
       ::new (static_cast<void*>(src)) T(std::move(get<T>(dst)));
       destroy<T>(dst);
     }
