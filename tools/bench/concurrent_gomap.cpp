@@ -1,5 +1,5 @@
 // gomap rows of the concurrent workloads: Map behind std::mutex and behind
-// std::shared_mutex (Go's RWMutexMap), and SyncMap / ShardedMap when their
+// std::shared_mutex (Go's RWMutexMap), and SyncMap / HashTrieMap / ShardedMap when their
 // headers exist.
 #include <gomap/map.hpp>
 
@@ -11,6 +11,10 @@
 #if __has_include(<gomap/sync_map.hpp>)
 #include <gomap/sync_map.hpp>
 #define GOMAP_BENCH_HAVE_SYNC_MAP 1
+#endif
+#if __has_include(<gomap/hash_trie_map.hpp>)
+#include <gomap/hash_trie_map.hpp>
+#define GOMAP_BENCH_HAVE_HASH_TRIE_MAP 1
 #endif
 #if __has_include(<gomap/sharded_map.hpp>)
 #include <gomap/sharded_map.hpp>
@@ -111,8 +115,10 @@ struct LockedMap {
 };
 
 #ifdef GOMAP_BENCH_HAVE_SYNC_MAP
+// Either sync.Map design: SyncMap (Go 1.19-1.23) or HashTrieMap (Go 1.24+).
+template <class M>
 struct SyncMapAdapter {
-  gomap::SyncMap<i64, i64> m;
+  M m;
   static constexpr bool range_with_writers = true;
   bool load(i64 k) { return m.load(k).has_value(); }
   void store(i64 k, i64 v) { m.store(k, v); }
@@ -203,7 +209,10 @@ const bool registered = [] {
   register_concurrent<LockedMap<std::mutex>>("gomap_mutex");
   register_concurrent<LockedMap<std::shared_mutex>>("gomap_shared_mutex");
 #ifdef GOMAP_BENCH_HAVE_SYNC_MAP
-  register_concurrent<SyncMapAdapter>("gomap_syncmap");
+  register_concurrent<SyncMapAdapter<gomap::SyncMap<i64, i64>>>("gomap_syncmap");
+#endif
+#ifdef GOMAP_BENCH_HAVE_HASH_TRIE_MAP
+  register_concurrent<SyncMapAdapter<gomap::HashTrieMap<i64, i64>>>("gomap_hashtriemap");
 #endif
 #ifdef GOMAP_BENCH_HAVE_SHARDED_MAP
   register_concurrent<ShardedMapAdapter>("gomap_sharded");

@@ -27,13 +27,13 @@ import sys
 
 SINGLE_IMPLS = ["gomap", "gomap_nodetect", "go_map", "gonew_map", "std_unordered_map",
                 "absl_flat_hash_map", "boost_unordered_flat_map"]
-CONC_IMPLS = ["gomap_syncmap", "gomap_sharded", "gomap_shared_mutex", "gomap_mutex",
+CONC_IMPLS = ["gomap_syncmap", "gomap_hashtriemap", "gomap_sharded", "gomap_shared_mutex", "gomap_mutex",
               "go_sync_map", "go_rwmutex_map", "gonew_sync_map", "gonew_rwmutex_map", "xsync_map",
               "tbb_concurrent_hash_map", "libcuckoo"]
 SHORT = {"gomap": "gomap", "gomap_nodetect": "gomap nodetect", "go_map": "Go 1.19 map",
          "gonew_map": "Go new map",
          "std_unordered_map": "std::unordered_map", "absl_flat_hash_map": "absl flat",
-         "boost_unordered_flat_map": "boost flat", "gomap_syncmap": "SyncMap",
+         "boost_unordered_flat_map": "boost flat", "gomap_syncmap": "SyncMap", "gomap_hashtriemap": "HashTrieMap",
          "gomap_sharded": "ShardedMap", "gomap_shared_mutex": "Map+shared_mutex",
          "gomap_mutex": "Map+mutex", "go_sync_map": "Go 1.19 sync.Map",
          "go_rwmutex_map": "Go 1.19 RWMutexMap", "gonew_sync_map": "Go new sync.Map",
