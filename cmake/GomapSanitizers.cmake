@@ -78,8 +78,8 @@ if("memory" IN_LIST GOMAP_SANITIZERS AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clan
 endif()
 
 # gomap_sanitizer_allows(<what> <out-var> [CONTEXT <text>])
-# Sets <out-var> to TRUE when <what> can work under GOMAP_SANITIZERS; otherwise
-# FALSE, and says at configure time what is left out (CONTEXT) and why.
+# Sets <out-var> to ON when <what> can work under GOMAP_SANITIZERS; otherwise
+# OFF, and says at configure time what is left out (CONTEXT) and why.
 #   replace_new   a program replacing the global operator new/delete: the TSan,
 #                 MSan and HWASan runtimes define them too (clang links them
 #                 statically: multiple definition).
@@ -121,9 +121,9 @@ function(gomap_sanitizer_allows what out)
         string(CONCAT _why ${_why})
         message(STATUS "gomap: ${A_CONTEXT} left out under -fsanitize=${_s}: ${_why}")
       endif()
-      set(${out} FALSE PARENT_SCOPE)
+      set(${out} OFF PARENT_SCOPE)
       return()
     endif()
   endforeach()
-  set(${out} TRUE PARENT_SCOPE)
+  set(${out} ON PARENT_SCOPE)
 endfunction()
