@@ -6,7 +6,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${GOMAP_FUZZ_SMOKE_SECONDS:-25}
 build=${GOMAP_FUZZ_BUILD_DIR:-build/fuzz}  # the preset's directory unless told otherwise
-cmake --preset fuzz -B "$build" -Wno-dev >/dev/null || exit 1
+source tools/test.d/lib.bash
+preset_configure fuzz -B "$build" || exit 1
 cmake --build "$build" -j "${GOMAP_JOBS:-2}" || exit 1
 
 tmp=$(mktemp -d)
