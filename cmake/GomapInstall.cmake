@@ -18,9 +18,18 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/gomap-config-version.cmak
 install(FILES ${PROJECT_BINARY_DIR}/gomap-config.cmake ${PROJECT_BINARY_DIR}/gomap-config-version.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/gomap)
 
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# gomap.pc is written at install time, for the prefix actually installed to
+# (`cmake --install b --prefix p` and DESTDIR work; CPack stages with DESTDIR).
 get_target_property(_gomap_extra_libs gomap GOMAP_PC_LIBS)
 if(NOT _gomap_extra_libs)
   set(_gomap_extra_libs "")
 endif()
-configure_file(${PROJECT_SOURCE_DIR}/cmake/gomap.pc.in ${PROJECT_BINARY_DIR}/gomap.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/gomap.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+set(GOMAP_PC_PREFIX "@GOMAP_PC_PREFIX@")  # left for the install step to fill in
+configure_file(${PROJECT_SOURCE_DIR}/cmake/gomap.pc.in ${PROJECT_BINARY_DIR}/gomap.pc.in @ONLY)
+install(CODE "
+  set(GOMAP_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+  configure_file(\"${PROJECT_BINARY_DIR}/gomap.pc.in\" \"${PROJECT_BINARY_DIR}/pc/gomap.pc\" @ONLY)
+  file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig\"
+       TYPE FILE FILES \"${PROJECT_BINARY_DIR}/pc/gomap.pc\")")

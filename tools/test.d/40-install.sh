@@ -3,10 +3,18 @@
 set -euo pipefail
 root=$(pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-cmake -S . -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGOMAP_BUILD_TESTS=OFF \
-  -DGOMAP_BUILD_TOOLS=OFF -DGOMAP_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix" >/dev/null
+# The packager's line: the library alone (BUILD_TESTING=OFF), the prefix
+# chosen at install time.
+cmake -S . -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >"$work/configure.log"
+if grep -q "not used by the project" "$work/configure.log"; then
+  cat "$work/configure.log"; exit 1
+fi
+targets=$(ninja -C "$work/build" -t targets all | grep -cE '_(EXECUTABLE|STATIC_LIBRARY)_LINKER')
+[ "$targets" = 1 ] || { echo "install: BUILD_TESTING=OFF builds $targets programs and libraries, not 1" >&2; exit 1; }
 cmake --build "$work/build" -j "${GOMAP_JOBS:-2}" >/dev/null
-cmake --install "$work/build" >/dev/null
+cmake --install "$work/build" --prefix "$work/prefix" >/dev/null
+grep -qx "prefix=$work/prefix" "$work/prefix/lib/pkgconfig/gomap.pc"
+test -f "$work/prefix/share/doc/gomap/LICENSE"
 test -f "$work/prefix/include/gomap/map.hpp"
 test -f "$work/prefix/lib/cmake/gomap/gomap-config-version.cmake"
 cmake -S "$root/tests/install/consumer" -B "$work/consumer" -G Ninja \

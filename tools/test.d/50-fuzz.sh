@@ -16,7 +16,8 @@ fuzz_seed=${GOMAP_FUZZ_SMOKE_SEED:-1}
 declare -A runs=([map_ops]=40000 [map_keys]=40000 [map_growth]=4000 [hash]=100000
                  [sync_map_ops]=40000 [sharded_ops]=30000)
 build=${GOMAP_FUZZ_BUILD_DIR:-build/fuzz}  # the preset's directory unless told otherwise
-cmake --preset fuzz -B "$build" -Wno-dev >/dev/null || exit 1
+source tools/test.d/lib.bash
+preset_configure fuzz -B "$build" || exit 1
 cmake --build "$build" -j "${GOMAP_JOBS:-2}" || exit 1
 
 tmp=$(mktemp -d)

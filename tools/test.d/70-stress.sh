@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${GOMAP_STRESS_SECONDS:-3}
-cmake --preset tsan -Wno-dev >/dev/null
+source tools/test.d/lib.bash
+preset_configure tsan
 cmake --build --preset tsan --target gomap_stress -j "${GOMAP_JOBS:-2}" >/dev/null
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 for map in syncmap hash_trie_map sharded shared_mutex; do

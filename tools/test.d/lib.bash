@@ -1,8 +1,24 @@
 # Shared by the tools/test.d steps.
+
+# preset_configure PRESET [cmake args...]: `cmake --preset PRESET`, quietly.
+# When the preset's compiler differs from the one a build directory was made
+# with (the sanitizer presets' clang is chosen in one place, CMakePresets.json's
+# hidden `clang` preset), CMake deletes the cache and configures again without
+# the preset's other variables (no sanitizer flags!): configure that directory
+# afresh instead.
+preset_configure() {
+  local preset=$1 out; shift
+  out=$(cmake --preset "$preset" -Wno-dev "$@" 2>&1) || { echo "$out" >&2; return 1; }
+  if grep -q "require your cache to be deleted" <<<"$out"; then
+    echo "($preset: compiler changed, configuring the build directory afresh)"
+    cmake --preset "$preset" --fresh -Wno-dev "$@" >/dev/null
+  fi
+}
+
 # preset_build_test PRESET [ctest args...]: configure, build and test one preset.
 preset_build_test() {
   local preset=$1; shift
-  cmake --preset "$preset" -Wno-dev >/dev/null &&
+  preset_configure "$preset" &&
     cmake --build --preset "$preset" -j "${GOMAP_JOBS:-2}" &&
     ctest --preset "$preset" -j "${GOMAP_JOBS:-2}" "$@"
 }
