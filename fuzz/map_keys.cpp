@@ -444,6 +444,7 @@ class harness {
       }
       default: {  // range, erasing some as it goes
         const std::uint8_t salt = in_.byte();
+        const std::size_t before = bmodel_.size();
         std::size_t n = 0;
         for (auto&& [k, v] : bm_) {
           ++n;
@@ -456,6 +457,7 @@ class harness {
             bmodel_.erase(kc);
           }
         }
+        check(n <= before, "big range: produced more entries than the map held");
         if (salt == 0) {
           bm_.clear();
           bmodel_.clear();
