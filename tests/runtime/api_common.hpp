@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "../common/helpers.hpp"
+
 namespace api_test {
 
 using IntMap = gomap::Map<int, int>;
@@ -30,17 +32,7 @@ using StrMapByInt = gomap::Map<int, std::string>;
 
 inline constexpr const char* kNilAssign = "assignment to entry in nil map";
 
-// The what() of the gomap::panic thrown by f, or a marker when f returns
-// normally.  Any other exception type escapes and fails the test.
-template <class F>
-std::string panic_message(F&& f) {
-  try {
-    f();
-  } catch (const gomap::panic& p) {
-    return p.what();
-  }
-  return "<no panic>";
-}
+using gomap_test::panic_message;
 
 inline double nan() {
   return std::numeric_limits<double>::quiet_NaN();

@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <vector>
+#include "../common/helpers.hpp"
 
 namespace {
 
@@ -19,15 +20,7 @@ double nan() {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-template <class F>
-std::string panic_message(F&& f) {
-  try {
-    f();
-  } catch (const gomap::panic& p) {
-    return p.what();
-  }
-  return "<no panic>";
-}
+using gomap_test::panic_message;
 
 // ------------------------------------------------------------------- clone
 

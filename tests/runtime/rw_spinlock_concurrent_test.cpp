@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/helpers.hpp"
 #include "../common/test_scale.hpp"
 #include "gomap/runtime/rw_spinlock.hpp"
 
@@ -17,13 +18,7 @@ namespace {
 
 constexpr int kThreads = 4;  // more than the cores the CI machine has: preemption inside locks
 
-template <class F>
-void run_threads(int n, F&& f) {
-  std::vector<std::thread> ts;
-  ts.reserve(static_cast<std::size_t>(n));
-  for (int t = 0; t < n; ++t) ts.emplace_back([&f, t] { f(t); });
-  for (auto& t : ts) t.join();
-}
+using gomap_test::run_threads;
 
 std::int64_t scaled(std::int64_t n, std::int64_t floor) {
   return gomap_test::scaled(n, floor, gomap_test::sharded_budget);

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../common/helpers.hpp"
 #include "../common/test_scale.hpp"
 
 namespace {
@@ -30,13 +31,7 @@ std::int64_t scaled(std::int64_t n, std::int64_t floor = 1) {
 
 constexpr int kThreads = 4;  // more than the cores the CI machine has: preemption inside locks
 
-template <class F>
-void run_threads(int n, F&& f) {
-  std::vector<std::thread> ts;
-  ts.reserve(static_cast<std::size_t>(n));
-  for (int t = 0; t < n; ++t) ts.emplace_back([&f, t] { f(t); });
-  for (auto& t : ts) t.join();
-}
+using gomap_test::run_threads;
 
 struct xorshift {
   std::uint64_t x;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+#include "../common/helpers.hpp"
 
 namespace {
 
@@ -273,15 +274,7 @@ TEST(Sharded, ShardBitsDoNotSkewInnerTables) {
 
 // ---- the re-entry detector
 
-template <class F>
-std::string panic_message(F&& f) {
-  try {
-    f();
-  } catch (const gomap::panic& p) {
-    return p.what();
-  }
-  return "";
-}
+using gomap_test::panic_message;
 
 TEST(Sharded, ComputeCallbackCallingBackPanics) {
   ShardedMap<std::int64_t, std::int64_t> m(4);
