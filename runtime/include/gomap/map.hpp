@@ -39,29 +39,4 @@ template <class K, class V, class Hash = gomap::hash<K>, class Eq = gomap::equal
 Map<K, V, Hash, Eq> make(std::int64_t hint = 0, Hash h = Hash{}, Eq e = Eq{}) {
   return Map<K, V, Hash, Eq>::make(hint, std::move(h), std::move(e));
 }
-
-namespace runtime {
-// The one friend for tests, fuzzers and tools: reaches the engine behind a
-// handle without making internals public.
-struct map_access {
-  template <class E, class D>
-  static E* engine(const map_handle<E, D>& m) noexcept {
-    return m.h_.get();
-  }
-  // The debug invariant checker: "" when the map is sound, else what is wrong.
-  template <class E, class D>
-  static std::string check_invariants(const map_handle<E, D>& m) {
-    return m.h_ ? m.h_->check_invariants() : std::string();
-  }
-  // Drive growth to completion (for tools that want a settled layout).
-  template <class E, class D>
-  static void finish_growth(const map_handle<E, D>& m) {
-    if (m.h_ && m.h_->growing()) {
-      detect::write_scope ws(m.h_->state, m.h_.get());
-      m.h_->finish_growth();
-    }
-  }
-};
-}  // namespace runtime
-
 }  // namespace gomap

@@ -22,6 +22,19 @@ struct MapStats {
   std::uint64_t bytes = 0;      // memory held by the map (header, arrays, indirect objects)
 };
 
+// m.stats() of a gomap::SwissMap (Go 1.24+'s map).
+struct SwissStats {
+  std::uint64_t count = 0;        // live entries
+  bool small = false;             // the map is a single group (no table)
+  std::uint64_t dir_len = 0;      // directory entries (1 << global_depth); 0 while small
+  std::uint8_t global_depth = 0;  // hash bits that select a table
+  std::uint64_t tables = 0;       // distinct tables (0 while small)
+  std::uint64_t capacity = 0;     // slots, over all tables (8 for the small group)
+  std::uint64_t tombstones = 0;   // deleted slots not yet reclaimed
+  bool growing = false;           // always false: a table grows at once
+  std::uint64_t bytes = 0;        // memory held (header, directory, groups, indirect objects)
+};
+
 // A slot's state, decoded from its tophash byte by the engine.
 enum class SlotState : std::uint8_t {
   empty_rest,       // empty, and nothing after it in the chain

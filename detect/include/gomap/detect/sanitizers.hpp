@@ -25,6 +25,7 @@ inline constexpr bool tsan = GOMAP_TSAN != 0;
 
 // The type name of the classic engine's maps; each engine passes its own.
 inline constexpr char map_type_name[] = "gomap::Map";
+inline constexpr char swiss_map_type_name[] = "gomap::SwissMap";
 
 #if GOMAP_TSAN
 // One registered tag per map type name.

@@ -34,6 +34,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "gomap/detect/guard.hpp"
 #include "gomap/fmt.hpp"
 #include "gomap/panic.hpp"
 #include "gomap/runtime/ref.hpp"
@@ -224,6 +225,13 @@ class map_handle {
 
   // Like a late make hint: grows so that n entries fit without growth.
   void reserve(std::int64_t n) const { writable().reserve(n); }
+
+  // Rebuild at the size a fresh map gets for len(m) entries, keeping the
+  // handle, the seed and the guarantees of a loop in progress; never
+  // automatic (beyond Go: golang/go#20135).  A no-op on nil.
+  void shrink_to_fit() const {
+    if (h_) h_->shrink_to_fit();
+  }
 
   // ------------------------------------------------------------ operator[]
   template <class Q>
@@ -429,6 +437,32 @@ class map_handle<Engine, Derived>::reference {
   const Derived& m_;
   const Q& key_;
 };
+
+namespace runtime {
+// The one friend for tests, fuzzers and tools: reaches the engine behind a
+// handle without making internals public.
+struct map_access {
+  template <class E, class D>
+  static E* engine(const map_handle<E, D>& m) noexcept {
+    return m.h_.get();
+  }
+  // The debug invariant checker: "" when the map is sound, else what is wrong.
+  template <class E, class D>
+  static std::string check_invariants(const map_handle<E, D>& m) {
+    return m.h_ ? m.h_->check_invariants() : std::string();
+  }
+  // Drive growth to completion (for tools that want a settled layout); a
+  // no-op for engines that grow a table at once.
+  template <class E, class D>
+  static void finish_growth(const map_handle<E, D>& m) {
+    if constexpr (requires { m.h_->finish_growth(); }) {
+      if (!m.h_ || !m.h_->growing()) return;
+      detect::write_scope ws(m.h_->state, m.h_.get());
+      m.h_->finish_growth();
+    }
+  }
+};
+}  // namespace runtime
 
 // len(m), clear(m)
 template <class E, class D>
