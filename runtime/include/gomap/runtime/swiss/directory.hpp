@@ -1,0 +1,105 @@
+// The Swiss engine's directory (Go 1.24+'s Map.dirPtr/dirLen): 2^global_depth
+// table pointers, the top global_depth bits of a hash selecting one
+// (extendible hashing).  A table of local depth d < global_depth occupies
+// 2^(global_depth - d) consecutive entries starting at its `index`.
+//
+// Go's iterators read the map's current directory and follow it when it
+// doubles; gomap also rebuilds maps (reserve, shrink_to_fit), after which
+// a loop in progress must go on over the tables it knew.  So a directory is
+// reference counted like a table: the map holds its current one, each
+// iterator the one it last read; a directory holds one reference to each
+// distinct table in it.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+#include "gomap/runtime/ref.hpp"
+#include "gomap/runtime/swiss/table.hpp"
+
+namespace gomap::runtime::swiss {
+
+template <class MT>
+class directory {
+ public:
+  using table_t = table<MT>;
+
+  std::atomic<std::uint32_t> refs{1};
+  std::uint64_t len = 0;           // 1 << global_depth
+  std::uint8_t global_depth = 0;   // bits of the hash that select a table
+  std::uint8_t global_shift = 64;  // 64 - global_depth
+
+  // A directory of 2^depth entries, all null (the caller installs tables).
+  static directory* make(std::uint8_t depth) {
+    const std::uint64_t n = std::uint64_t{1} << depth;
+    void* mem = ::operator new(sizeof(directory) + n * sizeof(table_t*));
+    auto* d = ::new (mem) directory;
+    d->len = n;
+    d->global_depth = depth;
+    d->global_shift = static_cast<std::uint8_t>(64 - depth);
+    for (std::uint64_t i = 0; i < n; ++i) d->entries()[i] = nullptr;
+    return d;
+  }
+  directory(const directory&) = delete;
+  directory& operator=(const directory&) = delete;
+
+  void retain() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (drop_reference(refs)) {
+      for_each_table([](table_t* t) { t->release(); });
+      this->~directory();
+      ::operator delete(static_cast<void*>(this));
+    }
+  }
+
+  // Free a directory whose tables the caller already freed (a rebuild that
+  // failed before it was installed).
+  void free_shell() noexcept {
+    this->~directory();
+    ::operator delete(static_cast<void*>(this));
+  }
+
+  // Held by someone besides the map (an iterator)?
+  bool shared() const noexcept { return refs.load(std::memory_order_acquire) > 1; }
+
+  // directoryIndex
+  std::uint64_t index_of(std::uint64_t hash) const noexcept {
+    return len == 1 ? 0 : hash >> global_shift;
+  }
+  table_t* at(std::uint64_t i) const noexcept { return entries()[i]; }
+  table_t* table_for(std::uint64_t hash) const noexcept { return at(index_of(hash)); }
+
+  // replaceTable: install t at every entry it covers.  The directory's
+  // reference to t is the caller's (a fresh table's first); the caller also
+  // drops the directory's reference to the table t replaces.
+  void replace_table(table_t* t) noexcept {
+    const std::uint64_t n = std::uint64_t{1} << (global_depth - t->local_depth);
+    const auto first = static_cast<std::uint64_t>(t->index);
+    for (std::uint64_t i = 0; i < n; ++i) entries()[first + i] = t;
+  }
+  void set(std::uint64_t i, table_t* t) noexcept { entries()[i] = t; }
+
+  // Every distinct table once (a table's entries are consecutive).
+  template <class F>
+  void for_each_table(F&& f) const {
+    table_t* last = nullptr;
+    for (std::uint64_t i = 0; i < len; ++i) {
+      table_t* t = at(i);
+      if (t == last || t == nullptr) continue;
+      f(t);
+      last = t;
+    }
+  }
+  std::uint64_t bytes() const noexcept { return sizeof(directory) + len * sizeof(table_t*); }
+
+ private:
+  directory() = default;
+  ~directory() = default;
+  table_t** entries() const noexcept {
+    return reinterpret_cast<table_t**>(const_cast<directory*>(this) + 1);
+  }
+};
+
+}  // namespace gomap::runtime::swiss

@@ -1,0 +1,136 @@
+// The Swiss engine's group (Go 1.24+'s internal/runtime/maps/group.go): 8
+// key/elem slots and an 8-byte control word, one control byte per slot.
+//
+// Control bytes:
+//
+//   empty   1000 0000   (ctrl_empty)
+//   deleted 1111 1110   (ctrl_deleted, a tombstone)
+//   full    0hhh hhhh   (the low 7 bits of the key's hash: H2)
+//
+// so the high bit says "no live entry", and the group's 8 bytes are matched
+// at once with SWAR arithmetic on the 64-bit word, as Go does.  A match is a
+// byte_slot_mask (slot_mask.hpp): the high bit of byte i for slot i.
+//
+// Invariants:
+//  * A slot's key and elem objects are alive exactly when its control byte
+//    is full (in every table, current or stale; see table.hpp).
+//  * Under AddressSanitizer a slot that is not full is poisoned.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "gomap/runtime/platform.hpp"
+#include "gomap/runtime/slot_mask.hpp"
+
+namespace gomap::runtime::swiss {
+
+static_assert(std::endian::native == std::endian::little,
+              "control byte i is byte i of the control word (Go's ctrlGroup.get "
+              "reverses it on big-endian machines; not ported)");
+
+// abi.MapGroupSlots
+inline constexpr std::size_t group_slots = 8;
+// maxAvgGroupLoad: a table is rehashed at 7/8 full (tombstones included).
+inline constexpr std::uint64_t max_avg_group_load = 7;
+
+using ctrl = std::uint8_t;
+inline constexpr ctrl ctrl_empty = 0b1000'0000;
+inline constexpr ctrl ctrl_deleted = 0b1111'1110;
+
+inline constexpr std::uint64_t bitset_lsb = 0x0101010101010101;
+inline constexpr std::uint64_t bitset_msb = 0x8080808080808080;
+inline constexpr std::uint64_t bitset_empty = bitset_lsb * ctrl_empty;
+
+// H1: the upper 57 bits of a hash, the probe start; H2: the low 7 bits, the
+// control byte of a full slot.
+inline std::uint64_t h1(std::uint64_t hash) noexcept {
+  return hash >> 7;
+}
+inline ctrl h2(std::uint64_t hash) noexcept {
+  return static_cast<ctrl>(hash & 0x7f);
+}
+
+// ctrlGroup: the control word, with the named matches every probe uses.
+struct ctrl_group {
+  std::uint64_t word;
+
+  ctrl get(std::size_t i) const noexcept { return static_cast<ctrl>(word >> (8 * i)); }
+  void set(std::size_t i, ctrl c) noexcept {
+    word = (word & ~(std::uint64_t{0xff} << (8 * i))) | (std::uint64_t{c} << (8 * i));
+  }
+  void set_empty() noexcept { word = bitset_empty; }
+
+  // matchH2: full slots whose H2 is h (rarely, a false positive next to a
+  // true match; every caller compares keys anyway).
+  byte_slot_mask match_h2(ctrl h) const noexcept {
+    const std::uint64_t v = word ^ (bitset_lsb * h);
+    return byte_slot_mask(((v - bitset_lsb) & ~v) & bitset_msb);
+  }
+  // matchEmpty: bit 1 separates empty (0) from deleted (1) among the bytes
+  // with the high bit set.
+  byte_slot_mask match_empty() const noexcept {
+    return byte_slot_mask((word & ~(word << 6)) & bitset_msb);
+  }
+  byte_slot_mask match_empty_or_deleted() const noexcept {
+    return byte_slot_mask(word & bitset_msb);
+  }
+  byte_slot_mask match_full() const noexcept { return byte_slot_mask(~word & bitset_msb); }
+  bool any_full() const noexcept { return (~word & bitset_msb) != 0; }
+  static bool is_full(ctrl c) noexcept { return (c & ctrl_empty) == 0; }
+  bool is_full(std::size_t i) const noexcept { return is_full(get(i)); }
+};
+
+// A group of slots for the map type MT.  Go interleaves each key with its
+// elem; so does this.  Slots are raw storage: objects are constructed and
+// destroyed through MT::policy, as the control bytes say.
+template <class MT>
+struct group {
+  using K = typename MT::key_type;
+  using V = typename MT::elem_type;
+  using policy = typename MT::policy;
+  using key_slot = typename MT::key_slot;
+  using elem_slot = typename MT::elem_slot;
+
+  struct slot_storage {
+    alignas(key_slot) unsigned char key[sizeof(key_slot)];
+    alignas(elem_slot) unsigned char elem[sizeof(elem_slot)];
+  };
+
+  ctrl_group ctrls;
+  slot_storage slots[group_slots];
+
+  key_slot* key_slot_at(std::size_t i) noexcept {
+    return reinterpret_cast<key_slot*>(slots[i].key);
+  }
+  elem_slot* elem_slot_at(std::size_t i) noexcept {
+    return reinterpret_cast<elem_slot*>(slots[i].elem);
+  }
+  K& key(std::size_t i) noexcept { return policy::template get<K>(key_slot_at(i)); }
+  V& elem(std::size_t i) noexcept { return policy::template get<V>(elem_slot_at(i)); }
+
+  // An empty group: every control byte empty, every slot poisoned.
+  void init_empty() noexcept {
+    ctrls.set_empty();
+    poison(slots, sizeof slots);
+  }
+
+  // Destroy the objects of slot i and leave it with control byte c.
+  void destroy_slot(std::size_t i, ctrl c) noexcept {
+    policy::template destroy<K>(key_slot_at(i));
+    policy::template destroy<V>(elem_slot_at(i));
+    ctrls.set(i, c);
+  }
+  // Destroy every live object; the control word is left as it was.
+  void destroy_objects() noexcept {
+    if constexpr (MT::trivial_slots && !under_asan) return;  // nothing to run
+    for (std::size_t i : ctrls.match_full()) {
+      policy::template destroy<K>(key_slot_at(i));
+      policy::template destroy<V>(elem_slot_at(i));
+    }
+  }
+};
+
+}  // namespace gomap::runtime::swiss
