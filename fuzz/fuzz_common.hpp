@@ -22,8 +22,18 @@
 
 #include "gomap/map.hpp"
 #include "gomap/seed.hpp"
+#include "gomap/swiss_map.hpp"
 
 namespace gomap_fuzz {
+
+// The map harnesses run every input on both engines; a failure names the
+// engine it happened on.
+template <class M>
+inline constexpr bool is_swiss_v = false;
+template <class K, class V, class H, class E>
+inline constexpr bool is_swiss_v<gomap::SwissMap<K, V, H, E>> = true;
+template <class M>
+inline constexpr const char* engine_name = is_swiss_v<M> ? "SwissMap" : "Map";
 
 // The seed every input runs under.  gomap randomizes map seeds, iteration
 // starts and NaN hashes; a harness that let those vary would take different
@@ -90,8 +100,9 @@ class input {
 
 // A divergence from Go's semantics or from the model: print what and where,
 // then abort, so libFuzzer/AFL++ keep the input as a crash.
-[[noreturn]] inline void fail(const char* harness, const std::string& what, std::size_t step) {
-  std::fprintf(stderr, "gomap fuzz [%s] step %zu: %s\n", harness, step, what.c_str());
+[[noreturn]] inline void fail(const std::string& harness, const std::string& what,
+                              std::size_t step) {
+  std::fprintf(stderr, "gomap fuzz [%s] step %zu: %s\n", harness.c_str(), step, what.c_str());
   std::fflush(stderr);
   std::abort();
 }

@@ -11,6 +11,15 @@
 // growth rules (hashGrow fires exactly when overLoadFactor or
 // tooManyOverflowBuckets says so; growth finishes; nevacuate only moves
 // forward).
+//
+// Every input then runs again on a SwissMap (swiss_harness below), steering
+// keys into chosen tables of the directory: tables filled to exactly no
+// growth left, tombstones piled up and pruned, growth to 1024 slots, splits
+// and directory doubling, reserve and shrink_to_fit, with loops parked
+// across all of it.  After every step: the model, Go's checkInvariants, and
+// Go's growth rules (a table rehashes only when full and not pruned; it
+// doubles below 1024 slots and splits at 1024, doubling the directory when
+// its local depth reaches the global depth).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +28,7 @@
 #include <vector>
 
 #include <gomap/map.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -306,10 +316,332 @@ class harness {
   bool park_live_ = false;
 };
 
+// The Swiss engine under the same input.
+class swiss_harness {
+  using map_t = gomap::SwissMap<K, V>;
+  using engine_t = gomap::runtime::swiss::map<K, V, gomap::hash<K>, gomap::equal_to<K>>;
+  using table_t = engine_t::table_t;
+  static constexpr std::uint64_t max_cap = gomap::runtime::swiss::max_table_capacity;
+  static constexpr std::size_t max_entries = 6000;  // room for a few splits, still fast
+
+ public:
+  swiss_harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
+
+  void run() {
+    const std::uint8_t h = in_.byte();
+    m_ = gomap::make_swiss<K, V>(h < 0xC0 ? 0 : (h & 0x3F) * 16);
+    check_all();
+    while (!in_.empty() && step_ < 2048) {
+      one_op();
+      check_all();
+      ++step_;
+    }
+    while (park_live_) step_park();
+  }
+
+ private:
+  void check(bool ok, const std::string& what) {
+    if (!ok) fail("map_growth/SwissMap", what, step_);
+  }
+  engine_t* engine() const { return gomap::runtime::map_access::engine(m_); }
+  table_t* table_of(K k) const {
+    engine_t* e = engine();
+    return e->dir == nullptr ? e->small : e->dir->table_for(e->hash_of(k));
+  }
+  // The table at directory entry i (mod the directory's length), or the
+  // small group.
+  table_t* table_at(std::uint64_t i) const {
+    engine_t* e = engine();
+    return e->dir == nullptr ? e->small : e->dir->at(i & (e->dir->len - 1));
+  }
+
+  void check_all() {
+    engine_t* e = engine();
+    const gomap::SwissStats s = m_.stats();
+    check(m_.size() == model_.size(),
+          "size " + std::to_string(m_.size()) + " != model " + std::to_string(model_.size()));
+    check(s.count == model_.size(), "stats().count != size");
+    check(s.small == (e->dir == nullptr), "stats().small disagrees with the map");
+    check(!s.growing, "a Swiss map is never growing between operations");
+    if (e->dir != nullptr) {
+      check(s.dir_len == e->dir->len && s.global_depth == e->dir->global_depth,
+            "stats: directory fields");
+      check(s.tables >= 1 && s.tables <= s.dir_len, "stats: table count");
+      e->dir->for_each_table([&](table_t* t) {
+        check(t->capacity <= max_cap, "a table beyond Go's maxTableCapacity");
+        check(t->local_depth <= e->dir->global_depth, "local depth beyond the global depth");
+      });
+    } else {
+      check(s.tombstones == 0, "a small map with tombstones");
+    }
+    const std::string inv = gomap::runtime::map_access::check_invariants(m_);
+    check(inv.empty(), "check_invariants: " + inv);
+  }
+
+  K fresh_key() {
+    K k;
+    do k = next_key_++;
+    while (model_.count(k) != 0);
+    return k;
+  }
+  // A key not in the map that lands in table t (any key if t is small).
+  K fresh_key_for(const table_t* t) {
+    for (int tries = 0; tries < 1 << 14; ++tries) {
+      const K k = fresh_key();
+      if (table_of(k) == t) return k;
+    }
+    return fresh_key();
+  }
+
+  // Insert (or update) k and check PutSlot's decision.
+  void insert(K k) {
+    engine_t* e = engine();
+    const bool was_small = e->dir == nullptr;
+    const std::uint64_t used0 = e->used;
+    const bool new_key = model_.count(k) == 0;
+    table_t* t = table_of(k);
+    const std::uint64_t gl = t ? t->growth_left : 0, cap = t ? t->capacity : 0;
+    const std::uint64_t tomb = t ? t->tombstones() : 0;
+    const std::uint8_t ld = t ? t->local_depth : 0;
+    const std::uint8_t gd = was_small ? 0 : e->dir->global_depth;
+    const V v = k * 3 + step_;
+    m_.set(k, v);
+    model_[k] = v;
+    e = engine();
+    table_t* t2 = table_of(k);
+    check(*m_.find(k) == v, "the value just set is not there");
+    if (was_small) {
+      // putSlotSmall, or growToTable when the group holds 8 entries.
+      if (used0 < gomap::runtime::swiss::group_slots) {
+        check(e->dir == nullptr, "a small map with room left grew");
+      } else {
+        check(e->dir != nullptr && e->dir->len == 1 && t2->capacity == 16,
+              "a full small map did not grow to one table of 16 slots");
+      }
+      return;
+    }
+    if (!new_key) {
+      check(t2 == t, "an update of an existing key changed its table");
+      return;
+    }
+    if (t2 == t) {
+      check(gl > 0 || tomb > 0, "a full table without tombstones took a key without rehashing");
+      return;
+    }
+    check(gl == 0, "a table with growth left was rehashed");
+    if (cap < max_cap) {
+      check(t2->capacity == 2 * cap && t2->local_depth == ld, "grow did not double the table");
+    } else {
+      // A split may cascade: when every entry falls on the new key's side,
+      // that half is full again and splits too (Go's PutSlot loops).
+      check(t2->capacity == max_cap && t2->local_depth > ld,
+            "a full table at maxTableCapacity did not split (capacity " +
+                std::to_string(t2->capacity) + ", local depth " + std::to_string(ld) + " -> " +
+                std::to_string(t2->local_depth) + ")");
+      check(e->dir->global_depth == std::max(gd, t2->local_depth),
+            "the directory did not double exactly when a split needed a new bit");
+    }
+  }
+  void erase(K k) {
+    m_.erase(k);
+    if (model_.erase(k) != 0 && park_live_) park_.removed(k);
+  }
+
+  void lookup_all() {
+    for (const auto& [k, v] : model_) {
+      const V* p = m_.find(k);
+      check(p != nullptr && *p == v, "a key in the model is not found (or has the wrong value)");
+    }
+    for (K i = 1; i <= 8; ++i)
+      check(!m_.contains(next_key_ + 1000003ull * i), "an absent key was found");
+  }
+
+  void full_range() {
+    range_tracker<K> t;
+    t.start(model_);
+    std::size_t n = 0;
+    for (auto&& [k, v] : m_) {
+      const std::string e = t.produce(model_, k, v);
+      check(e.empty(), "range: " + e);
+      ++n;
+    }
+    check(n == model_.size(), "range produced a different number of entries");
+  }
+
+  void start_park() {
+    park_ = range_tracker<K>();
+    park_.start(model_);
+    it_ = m_.begin();
+    park_live_ = true;
+    see_park();
+  }
+  void see_park() {
+    if (it_ == std::default_sentinel) {
+      const std::string e = park_.finish_complete();
+      check(e.empty(), "parked iterator: " + e);
+      park_live_ = false;
+      it_ = map_t::iterator();
+      return;
+    }
+    auto&& [k, v] = *it_;
+    const std::string e = park_.produce(model_, k, v);
+    check(e.empty(), "parked iterator: " + e);
+  }
+  void step_park() {
+    if (!park_live_) return;
+    ++it_;
+    see_park();
+  }
+
+  std::uint64_t room() const {
+    engine_t* e = engine();
+    if (e->dir == nullptr) return gomap::runtime::swiss::group_slots;
+    std::uint64_t r = 0;
+    e->dir->for_each_table([&r](table_t* t) { r += t->used + t->growth_left; });
+    return r;
+  }
+
+  void one_op() {
+    const std::uint8_t op = in_.byte();
+    switch (op % 15) {
+      case 0: {  // n new keys into one table
+        table_t* t = table_at(in_.byte());
+        const int n = in_.byte() % 32 + 1;
+        for (int i = 0; i < n && model_.size() < max_entries; ++i) insert(fresh_key_for(t));
+        break;
+      }
+      case 1: {  // erase up to n keys of one table: tombstones in full groups
+        table_t* t = table_at(in_.byte());
+        int n = in_.byte() % 64 + 1;
+        std::vector<K> victims;
+        for (const auto& kv : model_)
+          if (n > 0 && table_of(kv.first) == t) {
+            victims.push_back(kv.first);
+            --n;
+          }
+        for (K k : victims) erase(k);
+        break;
+      }
+      case 2: {  // fill one table to exactly no growth left, maybe one more key
+        table_t* t = table_at(in_.byte());
+        const bool one_more = in_.boolean();
+        if (t == nullptr || engine()->dir == nullptr) break;
+        while (t->growth_left > 0 && model_.size() < max_entries) insert(fresh_key_for(t));
+        if (one_more && t->growth_left == 0) insert(fresh_key_for(t));
+        break;
+      }
+      case 3:
+        if (model_.size() < max_entries) insert(fresh_key());
+        break;
+      case 4: {  // erase n keys, any tables
+        int n = in_.byte() % 64;
+        std::vector<K> victims;
+        for (const auto& kv : model_) {
+          if (n-- <= 0) break;
+          victims.push_back(kv.first);
+        }
+        for (K k : victims) erase(k);
+        break;
+      }
+      case 5: {  // updates of existing keys
+        int n = in_.byte() % 8 + 1;
+        std::vector<K> keys;
+        for (const auto& kv : model_) {
+          if (n-- <= 0) break;
+          keys.push_back(kv.first);
+        }
+        for (K k : keys) insert(k);
+        break;
+      }
+      case 6:
+        lookup_all();
+        break;
+      case 7:
+        full_range();
+        break;
+      case 8:
+        start_park();
+        break;
+      case 9: {
+        int n = in_.byte() % 16 + 1;
+        while (n-- > 0 && park_live_) step_park();
+        break;
+      }
+      case 10: {  // reserve(n): room for n entries over the tables
+        const std::int64_t n = in_.u16() % 8192;
+        m_.reserve(n);
+        check(room() >= static_cast<std::uint64_t>(n), "reserve(n) left room for fewer than n");
+        break;
+      }
+      case 11: {  // shrink_to_fit: a fresh map's size for len(m)
+        m_.shrink_to_fit();
+        engine_t* e = engine();
+        if (model_.size() <= gomap::runtime::swiss::group_slots)
+          check(e->dir == nullptr, "shrink_to_fit of a map of <= 8 entries is not small");
+        check(m_.stats().tombstones == 0, "shrink_to_fit left tombstones");
+        break;
+      }
+      case 12:
+        if ((in_.byte() & 3) == 0) {
+          m_.clear();
+          if (!model_.empty() && park_live_) park_.cleared();
+          model_.clear();
+        }
+        break;
+      case 13: {  // churn one table: insert then erase, tombstones pile up
+        table_t* t = table_at(in_.byte());
+        const int n = in_.byte() % 64 + 8;
+        std::vector<K> added;
+        for (int i = 0; i < n && model_.size() < max_entries; ++i) {
+          const K k = fresh_key_for(t);
+          insert(k);
+          added.push_back(k);
+          t = table_of(k);
+        }
+        for (K k : added) erase(k);
+        break;
+      }
+      default: {  // mutating loop: every produced entry triggers inserts/erases
+        range_tracker<K> t;
+        t.start(model_);
+        const std::uint8_t ctl = in_.byte();
+        int budget = 256;
+        for (auto&& [k, v] : m_) {
+          const std::string e = t.produce(model_, k, v);
+          check(e.empty(), "mutating range: " + e);
+          const K kc = k;
+          if (ctl & 1) {
+            erase(kc);
+            t.removed(kc);
+          }
+          if (budget-- > 0 && model_.size() < max_entries) {
+            if (ctl & 2) insert(fresh_key_for(table_of(kc)));
+            if (ctl & 4) insert(fresh_key());
+          }
+          if (model_.size() < 512 || budget % 64 == 0) check_all();
+        }
+        const std::string e = t.finish_complete();
+        check(e.empty(), "mutating range: " + e);
+        break;
+      }
+    }
+  }
+
+  input in_;
+  std::size_t step_ = 0;
+  map_t m_;
+  std::unordered_map<K, V> model_;
+  K next_key_ = 1;
+  map_t::iterator it_;
+  range_tracker<K> park_;
+  bool park_live_ = false;
+};
+
 }  // namespace
 
 int run(const std::uint8_t* data, std::size_t size) {
   harness(data, size).run();
+  swiss_harness(data, size).run();
   return 0;
 }
 

@@ -9,7 +9,7 @@
 //  * a 136-byte key with a 160-byte value: both stored indirectly (> 128
 //    bytes), each value self-checking so corruption shows on every read.
 // Every step is checked against a model, then by the runtime's invariant
-// checker.
+// checker.  Every input runs on both engines (Map, then SwissMap).
 #include <array>
 #include <bit>
 #include <cmath>
@@ -26,6 +26,7 @@
 
 #include <gomap/map.hpp>
 #include <gomap/maps.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -88,6 +89,7 @@ struct double_model {
   std::size_t size() const { return m.size() + nans.size(); }
 };
 
+template <template <class...> class M>
 class harness {
  public:
   harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
@@ -113,7 +115,7 @@ class harness {
 
  private:
   void check(bool ok, const std::string& what) {
-    if (!ok) fail("map_keys", what, step_);
+    if (!ok) fail(std::string("map_keys/") + engine_name<M<int, int>>, what, step_);
   }
   void check_all() {
     check(dm_.size() == dmodel_.size(), "double map: size " + std::to_string(dm_.size()) +
@@ -470,20 +472,21 @@ class harness {
 
   input in_;
   std::size_t step_ = 0;
-  gomap::Map<double, std::uint32_t> dm_ = gomap::make<double, std::uint32_t>();
+  M<double, std::uint32_t> dm_ = M<double, std::uint32_t>::make();
   double_model dmodel_;
   bool dcleared_ = false;
-  gomap::Map<std::string, std::uint64_t> sm_ = gomap::make<std::string, std::uint64_t>();
+  M<std::string, std::uint64_t> sm_ = M<std::string, std::uint64_t>::make();
   std::unordered_map<std::string, std::uint64_t> smodel_;
   std::vector<range_tracker<std::string>*> swatch_;
-  gomap::Map<big_key, big_value> bm_ = gomap::make<big_key, big_value>();
+  M<big_key, big_value> bm_ = M<big_key, big_value>::make();
   std::unordered_map<big_key, big_value, big_key_hasher> bmodel_;
 };
 
 }  // namespace
 
 int run(const std::uint8_t* data, std::size_t size) {
-  harness(data, size).run();
+  harness<gomap::Map>(data, size).run();
+  harness<gomap::SwissMap>(data, size).run();
   return 0;
 }
 

@@ -1,4 +1,5 @@
-// map_ops: gomap::Map<uint64_t, uint64_t> against std::unordered_map.
+// map_ops: gomap::Map<uint64_t, uint64_t> and gomap::SwissMap<uint64_t,
+// uint64_t> against std::unordered_map (every input runs on both engines).
 //
 // The input is a sequence of operations on four handle slots (nil maps,
 // shared handles, clones) and two parked iterators.  Every result is checked
@@ -16,6 +17,7 @@
 
 #include <gomap/map.hpp>
 #include <gomap/maps.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -24,7 +26,6 @@ namespace {
 
 using K = std::uint64_t;
 using V = std::uint64_t;
-using map_t = gomap::Map<K, V>;
 using tracker_t = range_tracker<K>;
 
 // One Go map's expected contents, shared by every handle to that map, and
@@ -58,14 +59,16 @@ struct watch {
   ~watch() { std::erase(model->watchers, &t); }
 };
 
+template <class map_t>
 struct handle {
   map_t map;  // nil when model is null
   std::shared_ptr<model_t> model;
 };
 
 // An iterator left mid-walk while other operations run.
+template <class map_t>
 struct parked {
-  map_t::iterator it;
+  typename map_t::iterator it;
   std::unique_ptr<watch> w;
   bool live = false;
 };
@@ -73,7 +76,11 @@ struct parked {
 constexpr int slot_count = 4;
 constexpr int max_depth = 3;
 
+template <class map_t>
 class harness {
+  using handle = map_ops::handle<map_t>;
+  using parked = map_ops::parked<map_t>;
+
  public:
   harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
 
@@ -90,7 +97,7 @@ class harness {
 
  private:
   void check(bool ok, const std::string& what) {
-    if (!ok) fail("map_ops", what, step_);
+    if (!ok) fail(std::string("map_ops/") + engine_name<map_t>, what, step_);
   }
 
   // Mostly a small key space (collisions, re-insertion), sometimes any key.
@@ -398,7 +405,7 @@ class harness {
       }
       case 12: {  // make(map[K]V, hint)
         handle& b = slot();
-        b.map = gomap::make<K, V>(hint());
+        b.map = map_t::make(hint());
         b.model = std::make_shared<model_t>();
         break;
       }
@@ -518,7 +525,8 @@ class harness {
 }  // namespace
 
 int run(const std::uint8_t* data, std::size_t size) {
-  harness(data, size).run();
+  harness<gomap::Map<K, V>>(data, size).run();
+  harness<gomap::SwissMap<K, V>>(data, size).run();
   return 0;
 }
 

@@ -486,7 +486,7 @@ def main():
         p.add_argument("--go", required=True, action="append",
                        help="Go replayer binary (repeatable: one per Go toolchain)")
         p.add_argument("--cpp", required=True, help="C++ replayer binary (gomap_oracle_replay)")
-        p.add_argument("--engines", default="map",
+        p.add_argument("--engines", default="map,swiss",
                        help="gomap engines to test, comma-separated (gomap_oracle_replay "
                             "--list-engines)")
         p.add_argument("--workdir", default=tempfile.gettempdir() + "/gomap-oracle")

@@ -33,6 +33,7 @@
 
 #include <gomap/map.hpp>
 #include <gomap/maps.hpp>
+#include <gomap/swiss_map.hpp>
 
 namespace {
 
@@ -150,10 +151,15 @@ struct entry {
   int64_t v;
 };
 
-// Engines without stats() (Map's bucket-level view) report no coverage.
+// Map's stats() is bucket-level (MapStats), SwissMap's table-level
+// (SwissStats); each reports the states its design has.
 template <class M>
 concept has_stats = requires(const M& m) {
-  m.stats();
+  m.stats().same_size_grow;
+};
+template <class M>
+concept has_swiss_stats = requires(const M& m) {
+  m.stats().global_depth;
 };
 
 // Which of Go's map states the trace reached (gomap's stats(), not compared
@@ -167,6 +173,10 @@ struct coverage {
   long miter_grew_inside = 0;  // the map started a growth during the loop
   long miter_nonempty = 0;
   unsigned max_B = 0;
+  long ops_tables = 0;      // SwissMap: ops after which a map had a directory of tables
+  long ops_split = 0;       // SwissMap: ... more than one table (a split happened)
+  long ops_tombstones = 0;  // SwissMap: ... tombstones
+  unsigned max_global_depth = 0;
 
   template <class M>
   void sample(const M& m) {
@@ -177,6 +187,12 @@ struct coverage {
       ops_same_size_grow += st.same_size_grow;
       ops_overflow += st.overflow_buckets > 0;
       max_B = std::max(max_B, static_cast<unsigned>(st.B));
+    } else if constexpr (has_swiss_stats<M>) {
+      const auto st = m.stats();
+      ops_tables += !st.small;
+      ops_split += st.tables > 1;
+      ops_tombstones += st.tombstones > 0;
+      max_global_depth = std::max(max_global_depth, static_cast<unsigned>(st.global_depth));
     }
   }
   void print() const {
@@ -184,7 +200,10 @@ struct coverage {
               << " ops_same_size_grow=" << ops_same_size_grow << " ops_overflow=" << ops_overflow
               << " miter_nonempty=" << miter_nonempty
               << " miter_started_growing=" << miter_started_growing
-              << " miter_grew_inside=" << miter_grew_inside << " max_B=" << max_B << "\n";
+              << " miter_grew_inside=" << miter_grew_inside << " max_B=" << max_B
+              << " ops_tables=" << ops_tables << " ops_split=" << ops_split
+              << " ops_tombstones=" << ops_tombstones << " max_global_depth=" << max_global_depth
+              << "\n";
   }
 };
 
@@ -657,6 +676,7 @@ struct engine {
 };
 constexpr std::array engines{
     engine{"map", run_keytype<gomap::Map>},
+    engine{"swiss", run_keytype<gomap::SwissMap>},
 };
 
 }  // namespace

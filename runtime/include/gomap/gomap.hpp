@@ -5,6 +5,7 @@
 #include "gomap/hash.hpp"
 #include "gomap/map.hpp"
 #include "gomap/maps.hpp"
+#include "gomap/swiss_map.hpp"
 #include "gomap/panic.hpp"
 
 #if __has_include("gomap/sync_map.hpp")

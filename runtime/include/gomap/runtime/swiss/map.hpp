@@ -150,7 +150,7 @@ class map : public block_cache::cached {
     return static_cast<bool>(eq(q, k));
   }
   auto eq_fn() const noexcept {
-    return [this](const auto& q, const K& k) { return key_equal(q, k); };
+    return [this](const auto& q, const K& k) { return this->key_equal(q, k); };
   }
   auto hash_fn() const noexcept {
     return [this](const K& k) { return hash_of(k); };
