@@ -25,12 +25,13 @@ import statistics
 import subprocess
 import sys
 
-SINGLE_IMPLS = ["gomap", "gomap_nodetect", "go_map", "gonew_map", "std_unordered_map",
+SINGLE_IMPLS = ["gomap", "gomap_nodetect", "gomap_swiss", "gomap_swiss_nodetect", "go_map", "gonew_map", "std_unordered_map",
                 "absl_flat_hash_map", "boost_unordered_flat_map"]
 CONC_IMPLS = ["gomap_syncmap", "gomap_hashtriemap", "gomap_sharded", "gomap_shared_mutex", "gomap_mutex",
               "go_sync_map", "go_rwmutex_map", "gonew_sync_map", "gonew_rwmutex_map", "xsync_map",
               "tbb_concurrent_hash_map", "libcuckoo"]
-SHORT = {"gomap": "gomap", "gomap_nodetect": "gomap nodetect", "go_map": "Go 1.19 map",
+SHORT = {"gomap": "gomap", "gomap_nodetect": "gomap nodetect", "gomap_swiss": "SwissMap",
+         "gomap_swiss_nodetect": "SwissMap nodetect", "go_map": "Go 1.19 map",
          "gonew_map": "Go new map",
          "std_unordered_map": "std::unordered_map", "absl_flat_hash_map": "absl flat",
          "boost_unordered_flat_map": "boost flat", "gomap_syncmap": "SyncMap", "gomap_hashtriemap": "HashTrieMap",
@@ -520,6 +521,7 @@ def targets(rows):
         g = geomean(list(nd.values()))
         out.append(f"- Detection costs at most 3% (geometric mean of nodetect/gomap ≥ 0.97, CPU): "
                    f"{verdict(g >= 0.97)} ({g:.3f}; detection costs {(1 / g - 1) * 100:+.1f}%).")
+    out += swiss_targets(cpu, mem, vs, losers, verdict)
     threads = sorted({t for (w, n, t, i) in cpu if w == "mixed_90_10" and t > 1})
     for t in threads:
         sh, tbb = cpu.get(("mixed_90_10", 1 << 16, t, "gomap_sharded")), \
@@ -528,6 +530,47 @@ def targets(rows):
             out.append(f"- ShardedMap at least as fast as TBB on mixed_90_10 at {t} threads (wall): "
                        f"{verdict(sh <= tbb)} (ShardedMap {sh:.1f} ns, TBB {tbb:.1f} ns).")
     return out + [""]
+
+
+def swiss_targets(cpu, mem, vs, losers, verdict):
+    """SwissMap's targets (Go 1.26's map, the best C++ flat maps), by CPU time."""
+    if not any(k[3] == "gomap_swiss" for k in cpu):
+        return []
+    out = []
+    go = {k: x for k, x in vs(cpu, "gonew_map", "gomap_swiss").items()}
+    if go:
+        out.append(f"- `SwissMap` faster than {GO_NEW}'s map on every single-threaded workload (CPU): "
+                   f"{verdict(all(x > 1 for x in go.values()))} (geometric mean "
+                   f"{geomean(list(go.values())):.2f}× over {len(go)}; slower on: {losers(go)}).")
+    parts, ok = [], True
+    for w in ("lookup_hit", "lookup_miss", "insert"):
+        for n in (1 << 10, 1 << 20):
+            best = min((cpu[(w, n, 1, p)] for p in ("absl_flat_hash_map", "boost_unordered_flat_map")
+                        if (w, n, 1, p) in cpu), default=None)
+            sv = cpu.get((w, n, 1, "gomap_swiss"))
+            if best and sv:
+                ok &= sv <= 1.25 * best
+                parts.append(f"{w} {n}: {sv / best:.2f}×")
+    if parts:
+        out.append(f"- `SwissMap` within 1.25× of the better of absl and boost (CPU): {verdict(ok)} "
+                   f"({'; '.join(parts)}).")
+    it = [(n, cpu[("iterate", n, 1, "gomap_swiss")] / cpu[("iterate", n, 1, "boost_unordered_flat_map")])
+          for (w, n, t, i) in cpu if w == "iterate" and i == "gomap_swiss" and t == 1
+          and ("iterate", n, 1, "boost_unordered_flat_map") in cpu]
+    if it:
+        out.append(f"- `SwissMap` iterate per element no slower than boost: "
+                   f"{verdict(all(x <= 1 for n, x in it))} ("
+                   + "; ".join(f"{n}: {x:.2f}× boost's time" for n, x in sorted(it)) + ").")
+    sm, gm = mem.get(("bytes_per_entry", "gomap_swiss")), mem.get(("bytes_per_entry", "gonew_map"))
+    if sm and gm:
+        out.append(f"- `SwissMap` bytes per entry no more than {GO_NEW}'s: {verdict(sm <= gm)} "
+                   f"(SwissMap {sm:.1f} B, {GO_NEW} {gm:.1f} B).")
+    nd = vs(cpu, "gomap_swiss_nodetect", "gomap_swiss")
+    if nd:
+        g = geomean(list(nd.values()))
+        out.append(f"- `SwissMap` detection costs at most 3% (CPU): {verdict(g >= 0.97)} "
+                   f"({g:.3f}; detection costs {(1 / g - 1) * 100:+.1f}%).")
+    return out
 
 
 def plot(outdir, name, rows, impls, base, title, key_of, metric="ns_per_op"):

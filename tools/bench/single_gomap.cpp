@@ -1,21 +1,29 @@
-// gomap::Map rows of the single-threaded workloads.  Compiled into two
-// binaries: gomap_bench_single (detection on, impl "gomap") and
-// gomap_bench_nodetect (GOMAP_DETECT=0, impl "gomap_nodetect").
+// gomap::Map and gomap::SwissMap rows of the single-threaded workloads.
+// Compiled into two binaries: gomap_bench_single (detection on, impls
+// "gomap" and "gomap_swiss") and gomap_bench_nodetect (GOMAP_DETECT=0, impls
+// "gomap_nodetect" and "gomap_swiss_nodetect").
+#include <type_traits>
+
 #include <gomap/map.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include "single.hpp"
 
 #ifndef GOMAP_BENCH_IMPL
 #define GOMAP_BENCH_IMPL "gomap"
 #endif
+#ifndef GOMAP_BENCH_SWISS_IMPL
+#define GOMAP_BENCH_SWISS_IMPL "gomap_swiss"
+#endif
 
 namespace {
+template <bool Swiss>
 struct GomapAdapter {
   template <class K, class V>
-  using map_t = gomap::Map<K, V>;
+  using map_t = std::conditional_t<Swiss, gomap::SwissMap<K, V>, gomap::Map<K, V>>;
   template <class K, class V>
   static map_t<K, V> make(std::size_t hint) {
-    return hint ? gomap::make<K, V>(static_cast<std::int64_t>(hint)) : gomap::make<K, V>();
+    return map_t<K, V>::make(static_cast<std::int64_t>(hint));
   }
   template <class M, class K, class V>
   static void set(M& m, const K& k, V v) {
@@ -40,7 +48,8 @@ struct GomapAdapter {
 };
 
 const bool registered = [] {
-  gomap_bench::register_single<GomapAdapter>(GOMAP_BENCH_IMPL);
+  gomap_bench::register_single<GomapAdapter<false>>(GOMAP_BENCH_IMPL);
+  gomap_bench::register_single<GomapAdapter<true>>(GOMAP_BENCH_SWISS_IMPL);
   return true;
 }();
 }  // namespace

@@ -320,7 +320,12 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
     // would get more entries than a full-size table holds.
     const std::uint64_t target = hint * group_slots / max_avg_group_load;
     std::uint64_t dir_size = std::bit_ceil((target + max_table_capacity - 1) / max_table_capacity);
-    auto depth = static_cast<std::uint8_t>(std::countr_zero(dir_size));
+    const auto newmap_depth = static_cast<std::uint8_t>(std::countr_zero(dir_size));
+    // NewMap's table capacity; a deeper directory splits it, so the map
+    // never has less room than NewMap would give it.
+    const std::uint64_t newmap_cap =
+        std::bit_ceil(std::max<std::uint64_t>(target / dir_size, group_slots));
+    auto depth = newmap_depth;
     const std::uint64_t max_per_table = max_table_capacity * max_avg_group_load / group_slots;
     std::vector<std::uint32_t> counts;
     for (;; ++depth) {
@@ -334,7 +339,8 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
       for (std::uint64_t i = 0; i < dir_size; ++i) {
         // The capacity whose growth_left holds counts[i]: 8/7 of it, and
         // more than 7 in a one-group table.
-        std::uint64_t cap = std::bit_ceil(std::max<std::uint64_t>(target / dir_size, group_slots));
+        std::uint64_t cap =
+            std::max<std::uint64_t>(newmap_cap >> (depth - newmap_depth), group_slots);
         while (cap * max_avg_group_load / group_slots < counts[i] ||
                (cap == group_slots && counts[i] > group_slots - 1))
           cap *= 2;
