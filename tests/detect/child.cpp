@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 
 #include "racers.hpp"
 
@@ -90,10 +91,12 @@ struct parking_eq {
   }
 };
 using parking_map = gomap::Map<int, int, gomap::hash<int>, parking_eq>;
+using parking_swiss = gomap::SwissMap<int, int, gomap::hash<int>, parking_eq>;
 
 // worker-1 overwrites key 7 and parks inside the write; then `probe` runs.
-void park_in_write(const std::function<void(parking_map&)>& probe) {
-  static parking_map m = gomap::make<int, int, gomap::hash<int>, parking_eq>();
+template <class M = parking_map>
+void park_in_write(const std::function<void(std::type_identity_t<M>&)>& probe) {
+  static M m = M::make();
   m.set(7, 1);
   hold_and_probe(
       "worker-1",
@@ -258,6 +261,40 @@ int run(std::string_view scenario) {
       {"map-park-iterate",
        [] {
          park_in_write([](parking_map& m) {
+           for ([[maybe_unused]] auto&& kv : m) {
+           }
+         });
+       }},
+      // The same programs on gomap::SwissMap: the same three messages.
+      {"swiss-writes",
+       [] {
+         favour_racers();
+         gomap::racers::concurrent_map_writes<gomap::SwissMap<int, int>>(until_caught);
+       }},
+      {"swiss-read-write",
+       [] {
+         favour_racers();
+         gomap::racers::concurrent_map_read_write<gomap::SwissMap<int, int>>(until_caught);
+       }},
+      {"swiss-iterate-write",
+       [] {
+         favour_racers();
+         gomap::racers::concurrent_map_iterate_write<gomap::SwissMap<int, int>>(until_caught);
+       }},
+      {"swiss-locked",
+       [] {
+         gomap::racers::locked_mixed_ops<gomap::SwissMap<std::uint64_t, std::uint64_t>>(4, 20000);
+       }},
+      {"swiss-park-writes",
+       [] { park_in_write<parking_swiss>([](parking_swiss& m) { m.set(8, 0); }); }},
+      {"swiss-park-read",
+       [] {
+         park_in_write<parking_swiss>(
+             [](parking_swiss& m) { [[maybe_unused]] volatile int v = m.get(8); });
+       }},
+      {"swiss-park-iterate",
+       [] {
+         park_in_write<parking_swiss>([](parking_swiss& m) {
            for ([[maybe_unused]] auto&& kv : m) {
            }
          });

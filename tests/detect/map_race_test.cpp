@@ -1,4 +1,4 @@
-// gomap::Map under misuse, in child processes: the ports of Go's
+// gomap::Map and gomap::SwissMap under misuse, in child processes: the ports of Go's
 // testprog/map.go die with Go's exact message as the first line of stderr,
 // deterministic interleavings name the writer, and under ThreadSanitizer a
 // race is reported on gomap::Map while the locked program stays silent.
@@ -8,6 +8,7 @@
 
 #include <regex>
 #include <string>
+#include <string_view>
 
 #include "child_process.hpp"
 
@@ -69,7 +70,10 @@ INSTANTIATE_TEST_SUITE_P(
     Detect, GoPort,
     ::testing::Values(go_port{"map-writes", "concurrent map writes"},
                       go_port{"map-read-write", "concurrent map read and map write"},
-                      go_port{"map-iterate-write", "concurrent map iteration and map write"}),
+                      go_port{"map-iterate-write", "concurrent map iteration and map write"},
+                      go_port{"swiss-writes", "concurrent map writes"},
+                      go_port{"swiss-read-write", "concurrent map read and map write"},
+                      go_port{"swiss-iterate-write", "concurrent map iteration and map write"}),
     [](const auto& info) {
       std::string n = info.param.scenario;
       for (auto& c : n)
@@ -101,7 +105,10 @@ INSTANTIATE_TEST_SUITE_P(
     Detect, ParkedWriter,
     ::testing::Values(parked{"map-park-writes", "concurrent map writes"},
                       parked{"map-park-read", "concurrent map read and map write"},
-                      parked{"map-park-iterate", "concurrent map iteration and map write"}),
+                      parked{"map-park-iterate", "concurrent map iteration and map write"},
+                      parked{"swiss-park-writes", "concurrent map writes"},
+                      parked{"swiss-park-read", "concurrent map read and map write"},
+                      parked{"swiss-park-iterate", "concurrent map iteration and map write"}),
     [](const auto& info) {
       std::string n = info.param.scenario;
       for (auto& c : n)
@@ -110,11 +117,12 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(Locked, MixedOpsNeverReport) {
-  for (const std::string& exe : {child, strict_child}) {
-    const auto r = run("map-locked", exe);
-    EXPECT_TRUE(r.exited && r.exit_code == 0) << exe << "\n" << r.err;
-    EXPECT_EQ(r.err, "") << exe;
-  }
+  for (const std::string& exe : {child, strict_child})
+    for (const char* s : {"map-locked", "swiss-locked"}) {
+      const auto r = run(s, exe);
+      EXPECT_TRUE(r.exited && r.exit_code == 0) << exe << " " << s << "\n" << r.err;
+      EXPECT_EQ(r.err, "") << exe << " " << s;
+    }
 }
 
 // ThreadSanitizer names gomap::Map, with both stacks. TSan updates its shadow without
@@ -124,12 +132,15 @@ TEST(Locked, MixedOpsNeverReport) {
 TEST(Tsan, RacingProgramReportsARaceOnGomapMap) {
   if (!under_tsan()) GTEST_SKIP() << "not a ThreadSanitizer build";
   SKIP_IF_DETECTION_OFF();  // the annotations go with the checks
-  for (const char* s : {"map-writes", "map-read-write", "map-iterate-write"}) {
+  for (const char* s : {"map-writes", "map-read-write", "map-iterate-write", "swiss-writes",
+                        "swiss-read-write", "swiss-iterate-write"}) {
+    // The external tag names the map class: gomap::Map or gomap::SwissMap.
+    const std::string tag = std::string("WARNING: ThreadSanitizer: race on gomap::") +
+                            (std::string_view(s).starts_with("swiss") ? "SwissMap" : "Map");
     bool tsan_reported = false;
     for (int attempt = 0; attempt < 5 && !tsan_reported; ++attempt) {
       const auto r = run_child(child, {s}, {"TSAN_OPTIONS=halt_on_error=1"}, 120);
-      tsan_reported =
-          r.err.find("WARNING: ThreadSanitizer: race on gomap::Map") != std::string::npos;
+      tsan_reported = r.err.find(tag) != std::string::npos;
       if (tsan_reported) {
         EXPECT_NE(r.err.find("Previous "), std::string::npos) << s << "\n" << r.err;
       } else {
@@ -143,9 +154,11 @@ TEST(Tsan, RacingProgramReportsARaceOnGomapMap) {
 
 TEST(Tsan, LockedProgramReportsNothing) {
   if (!under_tsan()) GTEST_SKIP() << "not a ThreadSanitizer build";
-  const auto r = run_child(child, {"map-locked"}, {"TSAN_OPTIONS=halt_on_error=1"}, 120);
-  EXPECT_TRUE(r.exited && r.exit_code == 0) << r.err;
-  EXPECT_EQ(r.err.find("ThreadSanitizer"), std::string::npos) << r.err;
+  for (const char* s : {"map-locked", "swiss-locked"}) {
+    const auto r = run_child(child, {s}, {"TSAN_OPTIONS=halt_on_error=1"}, 120);
+    EXPECT_TRUE(r.exited && r.exit_code == 0) << s << "\n" << r.err;
+    EXPECT_EQ(r.err.find("ThreadSanitizer"), std::string::npos) << s << "\n" << r.err;
+  }
 }
 
 }  // namespace

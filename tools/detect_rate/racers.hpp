@@ -2,12 +2,14 @@
 // threads misuse one map without a lock, yielding between operations as the
 // Go versions call runtime.Gosched().  Each returns if the detector missed the
 // race; a detection ends the process with `fatal error: ...`.  Shared by the
-// death tests (tests/detect) and the detection-rate tool (tools/detect_rate).
+// death tests (tests/detect) and the detection-rate tool (tools/detect_rate);
+// each takes the map type (gomap::Map by default, or gomap::SwissMap).
 #pragma once
 
 #include <pthread.h>
 
 #include <gomap/map.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include <cstdint>
 #include <mutex>
@@ -22,8 +24,9 @@ inline void name_thread(const char* name) {
 }
 
 // concurrentMapWrites
+template <class M = gomap::Map<int, int>>
 inline void concurrent_map_writes(int iterations) {
-  auto m = gomap::make<int, int>();
+  auto m = M::make();
   std::thread a([&] {
     name_thread("worker-1");
     for (int i = 0; i < iterations; ++i) {
@@ -43,8 +46,9 @@ inline void concurrent_map_writes(int iterations) {
 }
 
 // concurrentMapReadWrite
+template <class M = gomap::Map<int, int>>
 inline void concurrent_map_read_write(int iterations) {
-  auto m = gomap::make<int, int>();
+  auto m = M::make();
   std::thread a([&] {
     name_thread("worker-1");
     for (int i = 0; i < iterations; ++i) {
@@ -64,8 +68,9 @@ inline void concurrent_map_read_write(int iterations) {
 }
 
 // concurrentMapIterateWrite
+template <class M = gomap::Map<int, int>>
 inline void concurrent_map_iterate_write(int iterations) {
-  auto m = gomap::make<int, int>();
+  auto m = M::make();
   std::thread a([&] {
     name_thread("worker-1");
     for (int i = 0; i < iterations; ++i) {
@@ -89,8 +94,9 @@ inline void concurrent_map_iterate_write(int iterations) {
 // operations each (set, compound assign, get, contains, erase, a short
 // iteration now and then, a rare clear) on one map behind a std::mutex.
 // Must never trip the detector nor ThreadSanitizer.  Returns the final size.
+template <class M = gomap::Map<std::uint64_t, std::uint64_t>>
 inline std::int64_t locked_mixed_ops(int threads, int ops) {
-  auto m = gomap::make<std::uint64_t, std::uint64_t>();
+  auto m = M::make();
   std::mutex mu;
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t) {
