@@ -19,6 +19,7 @@
 
 #include "layout.hpp"
 #include "scenarios.hpp"
+#include "swiss_layout.hpp"
 
 namespace {
 
@@ -235,6 +236,39 @@ TEST(Layout, DeletedSlotsShowEmptyOneThenEmptyRest) {
   EXPECT_EQ(count_of(inspect::render_svg(m), "data-state=\"emptyOne\""), 0u);
 }
 
+// A SwissMap with a constant hash: every key has the same H2 (the hash's low
+// 7 bits: 00) and the same probe sequence, so the drawing is known exactly.
+using const_swiss = gomap::SwissMap<std::int64_t, std::int64_t, const_hash>;
+
+TEST(SwissLayout, SmallMapIsOneGroup) {
+  auto m = const_swiss::make(0);
+  for (std::int64_t k = 0; k < 3; ++k) m.set(k, k);
+  const std::string text = inspect::render_swiss_text(m);
+  EXPECT_NE(text.find("len 3, small (one group, no table)"), std::string::npos) << text;
+  EXPECT_NE(text.find("  g0: 00 00 00 .. .. .. .. ..\n"), std::string::npos) << text;
+  EXPECT_EQ(inspect::render_swiss_text(const_swiss()), "SwissMap: nil\n");
+}
+
+TEST(SwissLayout, TablesDirectoryAndTombstones) {
+  auto m = gomap::make_swiss<std::int64_t, std::int64_t>();
+  for (std::int64_t k = 0; k < 2000; ++k) m.set(k, k);
+  for (std::int64_t k = 0; k < 400; k += 2) m.erase(k);
+  const gomap::SwissStats st = m.stats();
+  ASSERT_FALSE(st.small);
+  ASSERT_GT(st.tables, 1u);
+  const std::string text = inspect::render_swiss_text(m, 1'000'000);
+  EXPECT_NE(text.find("directory: [0]"), std::string::npos) << text;
+  EXPECT_EQ(count_of(text, ", local depth "), st.tables) << text;
+  EXPECT_EQ(count_of(text, " xx"), st.tombstones) << text;
+  std::size_t full = 0;
+  for (std::size_t p = text.find("  g"); p != std::string::npos; p = text.find("  g", p + 1)) {
+    const std::size_t colon = text.find(':', p), eol = text.find('\n', p);
+    for (std::size_t c = colon + 2; c + 1 < eol; c += 3)
+      full += text.compare(c, 2, "..") != 0 && text.compare(c, 2, "xx") != 0;
+  }
+  EXPECT_EQ(full, 1800u);
+}
+
 TEST(Layout, NilAndEmptyMaps) {
   gomap::Map<int, int> nil;
   EXPECT_EQ(inspect::render_text(nil), "nil map\n");
@@ -417,3 +451,16 @@ TEST(Command, PythonXmlParserAcceptsTheSvg) {
 }
 
 }  // namespace
+
+TEST(Command, SwissDrawsTheMap) {
+  const fs::path dir = scratch_dir("swiss");
+  fs::create_directories(dir);
+  const std::string out = (dir / "swiss.txt").string();
+  const std::string cmd =
+      std::string(GOMAP_INSPECT_EXE) + " swiss 2000 --erase 400 --max-groups 2 > " + out;
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in(out);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("SwissMap: len 1800"), std::string::npos) << text;
+  EXPECT_NE(text.find("more groups"), std::string::npos) << text;
+}

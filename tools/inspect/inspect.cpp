@@ -4,11 +4,14 @@
 //   inspect list
 //   inspect show SCENARIO [--svg FILE] [--max-buckets N]
 //   inspect step SCENARIO --out DIR [--before N] [--after N] [--gif]
+//   inspect swiss N [--erase M] [--max-groups G]
 //
 // SCENARIO is one of the built-in demos (first-growth, half-grown,
 // same-size-grow, collisions) or keys:PATH (a map[string]int64 of the lines
-// of PATH).  Exit status: 0 on success, 1 on a bad invariant or I/O error,
-// 2 on a usage error.
+// of PATH).  `swiss` draws a gomap::SwissMap<int64, int64> holding the keys
+// 0..N-1 after erasing every other key below M (tombstones): its directory,
+// tables and control bytes (swiss_layout.hpp).  Exit status: 0 on success, 1 on a bad invariant or
+// I/O error, 2 on a usage error.
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -21,6 +24,7 @@
 
 #include "layout.hpp"
 #include "scenarios.hpp"
+#include "swiss_layout.hpp"
 
 namespace {
 
@@ -32,6 +36,7 @@ int usage() {
   std::cerr << "usage: inspect list\n"
                "       inspect show SCENARIO [--svg FILE] [--max-buckets N]\n"
                "       inspect step SCENARIO --out DIR [--before N] [--after N] [--gif]\n"
+               "       inspect swiss N [--erase M] [--max-groups G]\n"
                "SCENARIO: first-growth | half-grown | same-size-grow | collisions | keys:PATH\n";
   return 2;
 }
@@ -154,11 +159,45 @@ int step(Scenario& sc, const fs::path& dir, std::size_t before, std::size_t afte
   return 0;
 }
 
+bool parse_number(std::string_view text, std::size_t& dst) {
+  const std::string v(text);
+  char* end = nullptr;
+  dst = std::strtoull(v.c_str(), &end, 10);
+  return !v.empty() && *end == '\0';
+}
+
+// inspect swiss N [--erase M] [--max-groups G]
+int swiss(const std::vector<std::string_view>& args) {
+  std::size_t n = 0, erase = 0, max_groups = 16;
+  if (args.size() < 2 || !parse_number(args[1], n)) return usage();
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (i + 1 >= args.size()) return usage();
+    if (args[i] == "--erase") {
+      if (!parse_number(args[++i], erase)) return usage();
+    } else if (args[i] == "--max-groups") {
+      if (!parse_number(args[++i], max_groups)) return usage();
+    } else {
+      return usage();
+    }
+  }
+  auto m = gomap::make_swiss<std::int64_t, std::int64_t>();
+  for (std::size_t k = 0; k < n; ++k) m.set(static_cast<std::int64_t>(k), 0);
+  for (std::size_t k = 0; k < erase && k < n; k += 2) m.erase(static_cast<std::int64_t>(k));
+  const std::string bad = gomap::runtime::map_access::check_invariants(m);
+  if (!bad.empty()) {
+    std::cerr << "inspect: invariant violated: " << bad << "\n";
+    return 1;
+  }
+  std::cout << gomap::inspect::render_swiss_text(m, max_groups);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) return usage();
+  if (args[0] == "swiss") return swiss(args);
   if (args[0] == "list") {
     for (std::string_view n : gomap::inspect::scenario_names()) {
       auto sc = gomap::inspect::make_scenario(n);
