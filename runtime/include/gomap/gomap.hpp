@@ -5,8 +5,8 @@
 #include "gomap/hash.hpp"
 #include "gomap/map.hpp"
 #include "gomap/maps.hpp"
-#include "gomap/swiss_map.hpp"
 #include "gomap/panic.hpp"
+#include "gomap/swiss_map.hpp"
 
 #if __has_include("gomap/sync_map.hpp")
 #include "gomap/sync_map.hpp"
