@@ -147,6 +147,15 @@ TYPED_TEST(InterleaveMaps, ExpungeAndRevive) {
   EXPECT_GT(explore_map<TypeParam>("expunge and revive", s), 10u);
 }
 
+TYPED_TEST(InterleaveMaps, RepublishWhileReading) {
+  // SyncMap: the first new key re-publishes the read map (retiring the old one) while a
+  // reader is between loading read_ and looking the key up in it; a later retire collects.
+  map_scenario s;
+  s.setup = {mk(op_kind::store, 0), mk(op_kind::load, 1)};  // k0 promoted to the read map
+  s.threads = {{mk(op_kind::store, 1), mk(op_kind::store, 0)}, {mk(op_kind::load, 0)}};
+  EXPECT_GT(explore_map<TypeParam>("republish while reading", s), 10u);
+}
+
 TYPED_TEST(InterleaveMaps, CompareAndSwapDelete) {
   map_scenario s;
   s.setup = {mk(op_kind::store, 0)};  // k0 = v1

@@ -283,6 +283,9 @@ class SyncMap {
 
   // m[key], nullptr when absent (a read: safe on the published read map from any thread).
   static entry* get_entry(const map_type& m, const K& key) {
+    // A use of a published read map (or of dirty_): a reader preempted between loading
+    // read_ and this lookup is what a too-early retirement of the read map would hurt.
+    GOMAP_YIELD("sync_map.map.find");
     entry* const* e = m.find(key);
     return e != nullptr ? *e : nullptr;
   }
