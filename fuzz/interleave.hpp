@@ -416,6 +416,11 @@ class rcu_checker final : public gomap::runtime::sched::rcu_observer {
     if (!live_.empty()) {
       fail(std::to_string(live_.size()) + " retired objects were never freed by rcu_barrier");
     }
+    // The domain's own statistics agree (exact when quiescent).
+    if (gomap::rcu_access::pending() != 0) {
+      fail("rcu_access::pending() is " + std::to_string(gomap::rcu_access::pending()) +
+           " after rcu_barrier with every thread quiescent");
+    }
   }
   std::uint64_t retires() const noexcept { return retires_; }
   std::uint64_t frees() const noexcept { return frees_; }
@@ -992,6 +997,18 @@ inline run_stats rw_spinlock_run(const std::vector<std::vector<lock_op>>& thread
   stats.steps = sched.steps();
   return stats;
 }
+
+}  // namespace gomap_interleave
+
+namespace gomap_interleave {
+
+// A hash under which keys 0 and 2, and 1 and 3, collide in all 64 bits: HashTrieMap then
+// keeps them in overflow chains (its collision paths), SyncMap's Map in one bucket.
+struct colliding_hash {
+  std::uint64_t operator()(const std::uint64_t& k, std::uint64_t seed) const noexcept {
+    return gomap::hash<std::uint64_t>{}(k & 1, seed);
+  }
+};
 
 }  // namespace gomap_interleave
 

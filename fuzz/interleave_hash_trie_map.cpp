@@ -16,7 +16,15 @@ int run(const std::uint8_t* data, std::size_t size) {
   gomap_interleave::byte_chooser c(data + (size - in.remaining()), in.remaining());
   gomap_interleave::run_context() =
       "interleave_hash_trie_map input (replay: the harness binary on it)";
-  gomap_interleave::map_run<gomap::HashTrieMap<std::uint64_t, std::string>>(std::move(s), c);
+  // Byte 1's low bit (the seed variation's): full-hash collisions, so the overflow chains
+  // are under test too.
+  if (size > 1 && (data[1] & 1) != 0) {
+    gomap_interleave::map_run<
+        gomap::HashTrieMap<std::uint64_t, std::string, gomap_interleave::colliding_hash>>(
+        std::move(s), c);
+  } else {
+    gomap_interleave::map_run<gomap::HashTrieMap<std::uint64_t, std::string>>(std::move(s), c);
+  }
   return 0;
 }
 

@@ -188,6 +188,16 @@ TYPED_TEST(InterleaveMaps, DeletePrunesWhileInserting) {
   EXPECT_GT(explore_map<TypeParam>("delete/prune against insert", s), 10u);
 }
 
+TEST(InterleaveHashTrieMap, CollisionChains) {
+  // Keys 0 and 2 share all 64 hash bits: one slot, an overflow chain.
+  using map = gomap::HashTrieMap<std::uint64_t, std::string, colliding_hash>;
+  map_scenario s;
+  s.setup = {mk(op_kind::store, 0), mk(op_kind::store, 2)};
+  s.threads = {{mk(op_kind::swap, 0), mk(op_kind::erase, 2)},
+               {mk(op_kind::compare_and_swap, 2, 2), mk(op_kind::load_and_delete, 0)}};
+  EXPECT_GT(explore("HashTrieMap collision chains", [&](chooser& c) { map_run<map>(s, c); }), 10u);
+}
+
 TEST(InterleaveRcu, ReadersAgainstRetire) {
   rcu_scenario s;
   s.threads = {{{rcu_op::read, 0}, {rcu_op::read, 0}}, {{rcu_op::retire, 0}, {rcu_op::collect, 0}}};
