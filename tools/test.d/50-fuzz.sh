@@ -15,7 +15,7 @@ fuzz_seed=${GOMAP_FUZZ_SMOKE_SEED:-1}
 # project's 2-core machines, from the harnesses' measured speeds.
 declare -A runs=([map_ops]=40000 [map_keys]=40000 [map_growth]=4000 [hash]=100000
                  [sync_map_ops]=40000 [sharded_ops]=30000
-                 # the interleaving harnesses (docs/interleave.md): ~2-4k runs/s
+                 # the interleaving harnesses (docs/interleave.md): ~25 s each here
                  [interleave_sync_map]=20000 [interleave_hash_trie_map]=20000
                  [interleave_rcu]=30000)
 build=${GOMAP_FUZZ_BUILD_DIR:-build/fuzz}  # the preset's directory unless told otherwise
