@@ -48,8 +48,14 @@ harnesses=(map_ops map_keys map_growth hash)
 [[ -f $SRC_ROOT/runtime/include/gomap/sync_map.hpp ]] && harnesses+=(sync_map_ops)
 [[ -f $SRC_ROOT/runtime/include/gomap/sharded_map.hpp ]] && harnesses+=(sharded_ops)
 
+# The interleaving harnesses (docs/interleave.md) need the yield points live in every
+# translation unit that includes gomap's concurrent headers: theirs only.
+harnesses+=(interleave_sync_map interleave_hash_trie_map interleave_rcu)
+
 for h in "${harnesses[@]}"; do
-  compile -c "$SRC_ROOT/fuzz/$h.cpp" -o "$WORK_DIR/$h.o"
+  extra=()
+  [[ $h == interleave_* ]] && extra=(-DGOMAP_INTERLEAVE=1)
+  compile "${extra[@]}" -c "$SRC_ROOT/fuzz/$h.cpp" -o "$WORK_DIR/$h.o"
   # shellcheck disable=SC2086
   "$CXX" $CXXFLAGS "$WORK_DIR/$h.o" "${objects[@]}" $LIB_FUZZING_ENGINE -pthread -ldl \
     -o "$OUT/$h"

@@ -14,7 +14,10 @@ fuzz_seed=${GOMAP_FUZZ_SMOKE_SEED:-1}
 # Executions per harness (corpus replay included): about 15 s each on this
 # project's 2-core machines, from the harnesses' measured speeds.
 declare -A runs=([map_ops]=40000 [map_keys]=40000 [map_growth]=4000 [hash]=100000
-                 [sync_map_ops]=40000 [sharded_ops]=30000)
+                 [sync_map_ops]=40000 [sharded_ops]=30000
+                 # the interleaving harnesses (docs/interleave.md): ~25 s each here
+                 [interleave_sync_map]=20000 [interleave_hash_trie_map]=20000
+                 [interleave_rcu]=30000)
 build=${GOMAP_FUZZ_BUILD_DIR:-build/fuzz}  # the preset's directory unless told otherwise
 source tools/test.d/lib.bash
 preset_configure fuzz -B "$build" || exit 1

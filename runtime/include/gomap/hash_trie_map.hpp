@@ -67,6 +67,7 @@
 #include "gomap/runtime/alg.hpp"
 #include "gomap/runtime/platform.hpp"
 #include "gomap/runtime/rw_spinlock.hpp"
+#include "gomap/runtime/sched_point.hpp"
 
 namespace gomap {
 
@@ -94,12 +95,18 @@ class hash_trie_lock {
            !held_.exchange(true, std::memory_order_acquire);
   }
   void lock() noexcept {
+    GOMAP_YIELD("htm.lock");
     if (try_lock()) [[likely]]
       return;
     runtime::spin_backoff b;
-    while (!try_lock()) b.wait();
+    while (!try_lock()) {
+      if (!GOMAP_SPIN("htm.lock.wait")) b.wait();
+    }
   }
-  void unlock() noexcept { held_.store(false, std::memory_order_release); }
+  void unlock() noexcept {
+    GOMAP_YIELD("htm.unlock");
+    held_.store(false, std::memory_order_release);
+  }
 
  private:
   std::atomic<bool> held_{false};
@@ -127,9 +134,11 @@ class HashTrieMap {
   std::optional<V> load(const K& key) const {
     const std::uint64_t hash = hash_of(key);
     rcu_reader guard;
+    GOMAP_YIELD("htm.load.root");
     const indirect* i = root_.load(std::memory_order_acquire);
     for (unsigned hash_shift = hash_bits; hash_shift != 0;) {
       hash_shift -= n_children_log2;
+      GOMAP_YIELD("htm.load.child");
       const node_ptr n = i->child(hash, hash_shift).load(std::memory_order_acquire);
       if (n.is_nil()) return std::nullopt;
       if (n.is_entry()) {
@@ -211,8 +220,10 @@ class HashTrieMap {
         fresh->overflow.store(e->overflow.load(std::memory_order_relaxed),
                               std::memory_order_relaxed);
         if (link == nullptr) {
+          GOMAP_YIELD("htm.cas.publish");
           pos.slot->store(node_ptr::of(fresh), std::memory_order_release);
         } else {
+          GOMAP_YIELD("htm.cas.publish");
           link->store(fresh, std::memory_order_release);
         }
         lk.unlock();
@@ -240,6 +251,7 @@ class HashTrieMap {
   template <class F>
   void range(F f) const {
     rcu_reader guard;
+    GOMAP_YIELD("htm.range.root");
     iter(root_.load(std::memory_order_acquire), f);
   }
 
@@ -247,8 +259,10 @@ class HashTrieMap {
   void clear() {
     rcu_reader guard;
     // Avoid allocating a new root when the map is already clear (Go always allocates).
+    GOMAP_YIELD("htm.clear.root");
     if (root_.load(std::memory_order_acquire)->empty()) return;
     // The root must always be non-nil.
+    GOMAP_YIELD("htm.clear.exchange");
     indirect* old = root_.exchange(new indirect(nullptr), std::memory_order_acq_rel);
     kill(old);
   }
@@ -311,6 +325,7 @@ class HashTrieMap {
 
     // lookup: the entry of this chain with key, nullptr if none.
     const entry* lookup(const K& k, const Eq& eq) const {
+      GOMAP_YIELD("htm.entry.lookup");
       for (const entry* e = this; e != nullptr; e = e->overflow.load(std::memory_order_acquire)) {
         if (eq(e->key, k)) return e;
       }
@@ -368,10 +383,12 @@ class HashTrieMap {
   // LoadOrStore and Swap); pos.i is not locked.
   position find_slot(std::uint64_t hash) const {
     position pos;
+    GOMAP_YIELD("htm.find_slot.root");
     pos.i = root_.load(std::memory_order_acquire);
     for (pos.hash_shift = hash_bits; pos.hash_shift != 0;) {
       pos.hash_shift -= n_children_log2;
       pos.slot = &pos.i->child(hash, pos.hash_shift);
+      GOMAP_YIELD("htm.find_slot.child");
       pos.n = pos.slot->load(std::memory_order_acquire);
       if (pos.n.is_nil() || pos.n.is_entry()) return pos;
       pos.i = pos.n.as_indirect();
@@ -383,6 +400,7 @@ class HashTrieMap {
   // holds nil or an entry and pos.i is alive; false (unlocked) if the caller must start over.
   static bool lock_and_recheck(position& pos) noexcept {
     pos.i->mu.lock();
+    GOMAP_YIELD("htm.recheck");
     pos.n = pos.slot->load(std::memory_order_relaxed);  // mu orders it after the last writer
     if ((pos.n.is_nil() || pos.n.is_entry()) && !pos.i->dead.load(std::memory_order_relaxed)) {
       return true;
@@ -398,11 +416,13 @@ class HashTrieMap {
     for (;;) {
       // Find the key or return if it's not there.
       position pos;
+      GOMAP_YIELD("htm.find.root");
       pos.i = root_.load(std::memory_order_acquire);
       bool found = false;
       for (pos.hash_shift = hash_bits; pos.hash_shift != 0;) {
         pos.hash_shift -= n_children_log2;
         pos.slot = &pos.i->child(hash, pos.hash_shift);
+        GOMAP_YIELD("htm.find.child");
         pos.n = pos.slot->load(std::memory_order_acquire);
         if (pos.n.is_nil()) return {};  // Nothing to compare with. Give up.
         if (pos.n.is_entry()) {
@@ -446,8 +466,10 @@ class HashTrieMap {
           fresh->overflow.store(e->overflow.load(std::memory_order_relaxed),
                                 std::memory_order_relaxed);
           if (link == nullptr) {
+            GOMAP_YIELD("htm.swap.publish");
             pos.slot->store(node_ptr::of(fresh.release()), std::memory_order_release);
           } else {
+            GOMAP_YIELD("htm.swap.publish");
             link->store(fresh.release(), std::memory_order_release);
           }
           return e;
@@ -496,9 +518,11 @@ class HashTrieMap {
   void publish(position& pos, entry* old_entry, std::unique_ptr<entry>& fresh, std::uint64_t hash) {
     if (old_entry == nullptr) {
       // Easy case: create a new entry and store it.
+      GOMAP_YIELD("htm.insert.publish");
       pos.slot->store(node_ptr::of(fresh.release()), std::memory_order_release);
     } else {
       // We possibly need to expand the entry already there into one or more new nodes.
+      GOMAP_YIELD("htm.expand.publish");
       pos.slot->store(expand(old_entry, fresh, hash, pos.hash_shift, pos.i),
                       std::memory_order_release);
     }
@@ -574,12 +598,14 @@ class HashTrieMap {
     if (link != nullptr) {
       // We didn't delete the whole chain, just one entry in it: the parent is definitely
       // not empty.
+      GOMAP_YIELD("htm.delete.unlink");
       link->store(rest, std::memory_order_release);
       lk.unlock();
       size_add(-1);
       return victim;
     }
     // Drop the head of the chain; if it was alone, the slot becomes nil.
+    GOMAP_YIELD("htm.delete.unlink");
     pos.slot->store(rest != nullptr ? node_ptr::of(rest) : node_ptr(), std::memory_order_release);
     if (rest != nullptr) {
       lk.unlock();
@@ -603,8 +629,10 @@ class HashTrieMap {
         parent->mu.unlock();
         break;
       }
+      GOMAP_YIELD("htm.prune.dead");
       i->dead.store(true, std::memory_order_relaxed);
       assert(parent->child(hash, hash_shift).load(std::memory_order_relaxed).as_indirect() == i);
+      GOMAP_YIELD("htm.prune.unlink");
       parent->child(hash, hash_shift).store(node_ptr(), std::memory_order_release);
       i->mu.unlock();
       pruned[n_pruned++] = i;
@@ -621,6 +649,7 @@ class HashTrieMap {
   template <class F>
   static bool iter(const indirect* i, F& f) {
     for (const auto& c : i->children) {
+      GOMAP_YIELD("htm.range.child");
       const node_ptr n = c.load(std::memory_order_acquire);
       if (n.is_nil()) continue;
       if (!n.is_entry()) {
@@ -644,6 +673,7 @@ class HashTrieMap {
     {
       std::lock_guard lk(i->mu);
       if (i->dead.load(std::memory_order_relaxed)) return;
+      GOMAP_YIELD("htm.kill.dead");
       i->dead.store(true, std::memory_order_relaxed);
       for (unsigned j = 0; j < n_children; ++j) {
         children[j] = i->children[j].load(std::memory_order_relaxed);
@@ -696,7 +726,7 @@ class HashTrieMap {
   [[no_unique_address]] Eq eq_{};
 
   alignas(detail::rcu_line_size) size_stripe sizes_[detail::hash_trie_size_stripes];
-  std::mutex compute_mu_;  // load_or_compute's one-at-a-time for absent keys
+  runtime::sched_mutex compute_mu_;  // load_or_compute's one-at-a-time for absent keys
 };
 
 // The one friend for tests: the shape of the trie (take no concurrent writes while using

@@ -64,6 +64,7 @@
 #include <utility>
 
 #include "gomap/runtime/platform.hpp"
+#include "gomap/runtime/sched_point.hpp"
 
 namespace gomap {
 
@@ -111,6 +112,12 @@ inline constinit thread_local bool rcu_tls_collecting = false;
 // 0: never registered, 1: exit hook armed, 2: exit hook already ran (thread is exiting).
 inline constinit thread_local int rcu_tls_phase = 0;
 
+#if GOMAP_INTERLEAVE
+// Retires between collection attempts, settable by the interleave harnesses: with 1 every
+// retire collects, so a handful of operations reaches tagging, advancing and freeing.
+inline constinit unsigned rcu_collect_every = 64;
+#endif
+
 }  // namespace detail
 
 // P2545's std::rcu_domain: Lockable, where lock()/unlock() open and close a read section.
@@ -124,13 +131,19 @@ class rcu_domain {
     detail::rcu_thread_record* r = detail::rcu_tls_record;
     if (r == nullptr) r = register_thread();
     if (r->depth++ != 0) return;
+    GOMAP_YIELD("rcu.pin.load");
     std::uint64_t e = epoch_.load(std::memory_order_relaxed);
     for (;;) {
       // Store-then-load (Dekker): both seq_cst so a scan that misses this store is ordered
       // before it in S, and then the validation load below sees the scanner's epoch.
+      GOMAP_YIELD("rcu.pin.announce");
       r->state.store(e, std::memory_order_seq_cst);
+      GOMAP_YIELD("rcu.pin.validate");
       const std::uint64_t now = epoch_.load(std::memory_order_seq_cst);
-      if (now == e) return;
+      if (now == e) {
+        GOMAP_RCU_NOTE(pin, r);
+        return;
+      }
       e = now;  // the epoch moved between our load and our announcement: re-announce
     }
   }
@@ -141,7 +154,11 @@ class rcu_domain {
   void unlock() noexcept {
     detail::rcu_thread_record* r = detail::rcu_tls_record;
     assert(r != nullptr && r->depth > 0 && "rcu_domain::unlock without lock");
-    if (--r->depth == 0) r->state.store(0, std::memory_order_release);
+    if (--r->depth == 0) {
+      GOMAP_RCU_NOTE(unpin, r);
+      GOMAP_YIELD("rcu.unpin");
+      r->state.store(0, std::memory_order_release);
+    }
   }
 
   // True if the calling thread is inside a read section (for assertions).
@@ -154,14 +171,21 @@ class rcu_domain {
   void retire_head(detail::rcu_head* h) noexcept {
     detail::rcu_thread_record* r = detail::rcu_tls_record;
     if (r == nullptr) r = register_thread();
+    GOMAP_RCU_NOTE(retire, h);
+    GOMAP_YIELD("rcu.retire");
     // Counted before the push so that pending() never sees more reclaimed than retired.
     r->retired.store(r->retired.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     h->rcu_next = r->inbox.load(std::memory_order_relaxed);
     // Release: the unlink before retire must happen-before the collector's tag RMW.
     while (!r->inbox.compare_exchange_weak(h->rcu_next, h, std::memory_order_release,
                                            std::memory_order_relaxed)) {
+      GOMAP_YIELD("rcu.retire.retry");
     }
+#if GOMAP_INTERLEAVE
+    if (++r->since_collect >= detail::rcu_collect_every) {
+#else
     if (++r->since_collect >= kCollectEvery) {
+#endif
       r->since_collect = 0;
       collect(/*wait=*/false);
     }
@@ -171,6 +195,7 @@ class rcu_domain {
   // has ended.
   void synchronize() noexcept {
     assert(!in_read_section() && "rcu_synchronize inside a read section would deadlock");
+    GOMAP_YIELD("rcu.synchronize");
     const std::uint64_t target = epoch_.fetch_add(0, std::memory_order_seq_cst) + 2;
     advance_to(target);
     collect(/*wait=*/false);  // the epochs moved: free what became ready on the way
@@ -206,6 +231,7 @@ class rcu_domain {
   void unregister_thread(detail::rcu_thread_record* r) noexcept;
   void collect(bool wait) noexcept {
     if (detail::rcu_tls_collecting) return;  // called from a deleter we are running
+    GOMAP_YIELD("rcu.collect");
     std::unique_lock lk(reclaim_mu_, std::defer_lock);
     if (wait) {
       lk.lock();
@@ -224,6 +250,7 @@ class rcu_domain {
     detail::rcu_head* taken_tail = nullptr;
     for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
       if (r->inbox.load(std::memory_order_relaxed) == nullptr) continue;
+      GOMAP_YIELD("rcu.gather.drain");
       detail::rcu_head* list = r->inbox.exchange(nullptr, std::memory_order_acq_rel);
       if (list == nullptr) continue;
       detail::rcu_head* last = list;
@@ -235,6 +262,7 @@ class rcu_domain {
     if (taken == nullptr) return;
     // An RMW (not a load) so the objects' unlinks join E's release sequence; sequenced
     // after the exchanges above, so the tag is no older than any of the retires.
+    GOMAP_YIELD("rcu.gather.tag");
     const std::uint64_t tag = epoch_.fetch_add(0, std::memory_order_seq_cst);
     for (auto* h = taken; h != nullptr; h = h->rcu_next) h->rcu_epoch = tag;
     if (queue_tail_ == nullptr) {
@@ -247,6 +275,7 @@ class rcu_domain {
 
   // Frees every queued object whose grace period has elapsed (tags are nondecreasing).
   void free_ready_locked() noexcept {
+    GOMAP_YIELD("rcu.free");
     const std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
     std::uint64_t n = 0;
     detail::rcu_tls_collecting = true;
@@ -254,6 +283,7 @@ class rcu_domain {
       detail::rcu_head* h = queue_head_;
       queue_head_ = h->rcu_next;
       if (queue_head_ == nullptr) queue_tail_ = nullptr;
+      GOMAP_RCU_NOTE(free, h);
       h->rcu_reclaim(h);
       ++n;
     }
@@ -264,11 +294,13 @@ class rcu_domain {
   // Moves E from e to e + 1 if every active reader announced e. Returns false if some
   // reader still lives in an older epoch.
   bool try_advance() noexcept {
+    GOMAP_YIELD("rcu.advance.scan");
     std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
     for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
       const std::uint64_t s = r->state.load(std::memory_order_seq_cst);
       if (s != 0 && s != e) return false;
     }
+    GOMAP_YIELD("rcu.advance.cas");
     epoch_.compare_exchange_strong(e, e + 1, std::memory_order_seq_cst);
     return true;  // E >= e + 1 now, whether by us or by a concurrent advancer
   }
@@ -276,7 +308,9 @@ class rcu_domain {
   void advance_to(std::uint64_t target) noexcept {
     for (unsigned spins = 0; epoch_.load(std::memory_order_seq_cst) < target;) {
       if (try_advance()) continue;
-      // A reader is inside a section begun in an older epoch: back off politely.
+      // A reader is inside a section begun in an older epoch: back off politely (under the
+      // interleaving scheduler: let another thread run).
+      if (GOMAP_SPIN("rcu.advance.wait")) continue;
       if (++spins < 64) {
         std::this_thread::yield();
       } else {
@@ -291,7 +325,7 @@ class rcu_domain {
 
   alignas(detail::rcu_line_size) std::atomic<std::uint64_t> epoch_{1};
   alignas(detail::rcu_line_size) std::atomic<detail::rcu_thread_record*> records_{nullptr};
-  alignas(detail::rcu_line_size) std::mutex reclaim_mu_;
+  alignas(detail::rcu_line_size) runtime::sched_mutex reclaim_mu_;
   detail::rcu_head* queue_head_ = nullptr;   // guarded by reclaim_mu_
   detail::rcu_head* queue_tail_ = nullptr;   // guarded by reclaim_mu_
   std::atomic<std::uint64_t> reclaimed_{0};  // statistics
@@ -501,6 +535,12 @@ struct rcu_access {
   }
   // One collection pass, as a retiring thread makes every kCollectEvery retires.
   static void collect(rcu_domain& d = rcu_default_domain()) noexcept { d.collect(true); }
+  // The calling thread's countdown to its next collection starts over (the interleave
+  // harnesses call it so that what earlier runs left behind cannot change a schedule).
+  static void reset_collect_countdown(rcu_domain& d = rcu_default_domain()) noexcept {
+    if (detail::rcu_tls_record == nullptr) d.register_thread();
+    detail::rcu_tls_record->since_collect = 0;
+  }
 };
 
 }  // namespace gomap

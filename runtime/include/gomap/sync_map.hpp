@@ -55,6 +55,7 @@
 #include "gomap/hash.hpp"
 #include "gomap/map.hpp"
 #include "gomap/rcu.hpp"
+#include "gomap/runtime/sched_point.hpp"
 
 namespace gomap {
 
@@ -137,6 +138,7 @@ class SyncMap {
   bool compare_and_swap(const K& key, const V& old, V new_value) {
     rcu_reader guard;
     std::unique_ptr<value_box> box;
+    GOMAP_YIELD("sync_map.cas.read");
     read_only* read = read_.load(std::memory_order_acquire);
     if (entry* e = get_entry(read->m, key)) {
       return try_compare_and_swap(e, old, new_value, box);
@@ -162,9 +164,11 @@ class SyncMap {
     // operation.  The entry will eventually be expunged when the dirty map is promoted.
     entry* e = lookup(key);
     if (e == nullptr) return false;
+    GOMAP_YIELD("sync_map.cad.load");
     value_box* p = e->p.load(std::memory_order_acquire);
     for (;;) {
       if (p == nullptr || p == expunged() || !(p->value == old)) return false;
+      GOMAP_YIELD("sync_map.cad.cas");
       if (e->p.compare_exchange_weak(p, nullptr, std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
         size_.fetch_sub(1, std::memory_order_relaxed);
@@ -183,6 +187,7 @@ class SyncMap {
     // start of the call. If read->amended is false, read->m satisfies that property
     // without holding mu_ for a long time; otherwise promote dirty_ right away: range is
     // O(N) anyway, so it amortizes the copy.
+    GOMAP_YIELD("sync_map.range.read");
     read_only* read = read_.load(std::memory_order_acquire);
     if (read->amended) {
       std::lock_guard lk(mu_);
@@ -190,6 +195,7 @@ class SyncMap {
       if (read->amended) read = promote_locked();
     }
     read->m.range([&f](const K& k, entry* const& e) -> bool {
+      GOMAP_YIELD("sync_map.range.entry");
       value_box* p = e->p.load(std::memory_order_acquire);
       if (p == nullptr || p == expunged()) return true;
       return static_cast<bool>(f(k, static_cast<const V&>(p->value)));
@@ -200,6 +206,7 @@ class SyncMap {
   void clear() {
     {
       rcu_reader guard;
+      GOMAP_YIELD("sync_map.clear.read");
       read_only* read = read_.load(std::memory_order_acquire);
       // Avoid allocating a new read_only when the map is already clear.
       if (read->m.size() == 0 && !read->amended) return;
@@ -207,6 +214,7 @@ class SyncMap {
     std::lock_guard lk(mu_);
     read_only* read = read_.load(std::memory_order_relaxed);
     if (read->m.size() > 0 || read->amended) {
+      GOMAP_YIELD("sync_map.clear.publish");
       read_.store(new read_only, std::memory_order_release);
       if (dirty_.is_nil()) {
         read->m.range([this](const K&, entry* const& e) {
@@ -260,6 +268,7 @@ class SyncMap {
 
     // load (the caller is in a read section)
     std::optional<V> load() const {
+      GOMAP_YIELD("sync_map.entry.load");
       value_box* v = p.load(std::memory_order_acquire);
       if (v == nullptr || v == expunged()) return std::nullopt;
       return v->value;
@@ -274,6 +283,9 @@ class SyncMap {
 
   // m[key], nullptr when absent (a read: safe on the published read map from any thread).
   static entry* get_entry(const map_type& m, const K& key) {
+    // A use of a published read map (or of dirty_): a reader preempted between loading
+    // read_ and this lookup is what a too-early retirement of the read map would hurt.
+    GOMAP_YIELD("sync_map.map.find");
     entry* const* e = m.find(key);
     return e != nullptr ? *e : nullptr;
   }
@@ -295,6 +307,7 @@ class SyncMap {
   // were blocked), then in dirty_, where `in_dirty_locked(e)` runs with mu_ held.
   template <class InDirtyLocked>
   entry* lookup_with(const K& key, InDirtyLocked in_dirty_locked) const {
+    GOMAP_YIELD("sync_map.lookup.read");
     read_only* read = read_.load(std::memory_order_acquire);
     entry* e = get_entry(read->m, key);
     if (e == nullptr && read->amended) {
@@ -330,9 +343,11 @@ class SyncMap {
 
   // delete: returns the value box it removed (to be retired), nullptr if there was none.
   value_box* delete_entry(entry* e) {
+    GOMAP_YIELD("sync_map.delete.load");
     value_box* p = e->p.load(std::memory_order_acquire);
     for (;;) {
       if (p == nullptr || p == expunged()) return nullptr;
+      GOMAP_YIELD("sync_map.delete.cas");
       if (e->p.compare_exchange_weak(p, nullptr, std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
         size_.fetch_sub(1, std::memory_order_relaxed);
@@ -344,6 +359,7 @@ class SyncMap {
   // Swap's body: installs box for key; returns the previous value box (to be retired by
   // the caller) or nullptr if the key had no value.
   value_box* swap_box(K key, std::unique_ptr<value_box>& box) {
+    GOMAP_YIELD("sync_map.swap.read");
     read_only* read = read_.load(std::memory_order_acquire);
     if (entry* e = get_entry(read->m, key)) {
       if (auto [old, ok] = try_swap(e, box.get()); ok) {
@@ -384,6 +400,7 @@ class SyncMap {
   std::pair<V, bool> load_or_store_locked_or_not(K key, V& value) {
     std::unique_ptr<value_box> box;
     // Avoid locking if it's a clean hit.
+    GOMAP_YIELD("sync_map.load_or_store.read");
     read_only* read = read_.load(std::memory_order_acquire);
     if (entry* e = get_entry(read->m, key)) {
       if (auto r = try_load_or_store(e, value, box)) return std::move(*r);
@@ -416,9 +433,11 @@ class SyncMap {
   // trySwap: swaps in v unless the entry is expunged. Returns {previous, true}, or
   // {nullptr, false} leaving the entry unchanged if it is expunged.
   static std::pair<value_box*, bool> try_swap(entry* e, value_box* v) {
+    GOMAP_YIELD("sync_map.try_swap.load");
     value_box* p = e->p.load(std::memory_order_acquire);
     for (;;) {
       if (p == expunged()) return {nullptr, false};
+      GOMAP_YIELD("sync_map.try_swap.cas");
       if (e->p.compare_exchange_weak(p, v, std::memory_order_acq_rel, std::memory_order_acquire)) {
         return {p, true};
       }
@@ -429,9 +448,11 @@ class SyncMap {
   // dirty_ (Go's callers do that right after). Expunged is stable while mu_ is held, so
   // the entry goes into dirty_ first: if that throws, nothing has changed.
   void unexpunge_locked(K&& key, entry* e) {
+    GOMAP_YIELD("sync_map.unexpunge.load");
     if (e->p.load(std::memory_order_acquire) != expunged()) return;
     dirty_.set(std::move(key), e);
     value_box* x = expunged();
+    GOMAP_YIELD("sync_map.unexpunge.cas");
     const bool was_expunged = e->p.compare_exchange_strong(x, nullptr, std::memory_order_acq_rel);
     (void)was_expunged;
     assert(was_expunged && "only mu_ holders change an expunged entry");
@@ -439,6 +460,7 @@ class SyncMap {
 
   // swapLocked: unconditionally swaps a value into the entry, known not to be expunged.
   static value_box* swap_locked(entry* e, value_box* v) {
+    GOMAP_YIELD("sync_map.swap_locked");
     return e->p.exchange(v, std::memory_order_acq_rel);
   }
 
@@ -446,6 +468,7 @@ class SyncMap {
   // (entry unchanged) if it is.
   std::optional<std::pair<V, bool>> try_load_or_store(entry* e, V& value,
                                                       std::unique_ptr<value_box>& box) {
+    GOMAP_YIELD("sync_map.try_load_or_store.load");
     value_box* p = e->p.load(std::memory_order_acquire);
     if (p == expunged()) return std::nullopt;
     if (p != nullptr) return std::pair<V, bool>(p->value, true);
@@ -453,6 +476,7 @@ class SyncMap {
     if (!box) box = std::make_unique<value_box>(std::move(value));
     for (;;) {
       p = nullptr;
+      GOMAP_YIELD("sync_map.try_load_or_store.cas");
       if (e->p.compare_exchange_strong(p, box.get(), std::memory_order_acq_rel,
                                        std::memory_order_acquire)) {
         value_box* stored = box.release();
@@ -468,10 +492,12 @@ class SyncMap {
   // in new_value (boxed on first need).
   static bool try_compare_and_swap(entry* e, const V& old, V& new_value,
                                    std::unique_ptr<value_box>& box) {
+    GOMAP_YIELD("sync_map.try_cas.load");
     value_box* p = e->p.load(std::memory_order_acquire);
     if (p == nullptr || p == expunged() || !(p->value == old)) return false;
     if (!box) box = std::make_unique<value_box>(std::move(new_value));
     for (;;) {
+      GOMAP_YIELD("sync_map.try_cas.cas");
       if (e->p.compare_exchange_weak(p, box.get(), std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
         // Ownership moved into e->p by the CAS above.
@@ -485,8 +511,10 @@ class SyncMap {
 
   // tryExpungeLocked: marks a deleted entry expunged (dirtyLocked leaves it out).
   static bool try_expunge_locked(entry* e) {
+    GOMAP_YIELD("sync_map.expunge.load");
     value_box* p = e->p.load(std::memory_order_acquire);
     while (p == nullptr) {
+      GOMAP_YIELD("sync_map.expunge.cas");
       if (e->p.compare_exchange_weak(p, expunged(), std::memory_order_acq_rel,
                                      std::memory_order_acquire)) {
         return true;
@@ -507,6 +535,7 @@ class SyncMap {
   read_only* promote_locked() const {
     read_only* old = read_.load(std::memory_order_relaxed);
     auto* fresh = new read_only(dirty_, false);
+    GOMAP_YIELD("sync_map.promote");
     read_.store(fresh, std::memory_order_release);
     old->retire();
     dirty_ = map_type();
@@ -520,6 +549,7 @@ class SyncMap {
 
   // Publishes {read->m, amended} in place of read, retiring read.
   void republish_locked(read_only* read, bool amended) {
+    GOMAP_YIELD("sync_map.republish");
     read_.store(new read_only(read->m, amended), std::memory_order_release);
     read->retire();
   }
@@ -545,6 +575,7 @@ class SyncMap {
   // clear(): the entry is in no map any more. Expunging it sends racing lock-free writers
   // to the locked path; its value, if any, is retired with it.
   void kill_locked(entry* e) {
+    GOMAP_YIELD("sync_map.kill");
     value_box* old = e->p.exchange(expunged(), std::memory_order_acq_rel);
     if (old != nullptr && old != expunged()) {
       size_.fetch_sub(1, std::memory_order_relaxed);
@@ -556,13 +587,13 @@ class SyncMap {
   // read_ is read by every operation: alone on its cache line.
   alignas(detail::rcu_line_size) mutable std::atomic<read_only*> read_;
 
-  alignas(detail::rcu_line_size) mutable std::mutex mu_;
+  alignas(detail::rcu_line_size) mutable runtime::sched_mutex mu_;
   mutable map_type dirty_;                // guarded by mu_; nil = Go's nil m.dirty
   mutable std::vector<entry*> expunged_;  // guarded by mu_; see promote_locked
   mutable std::size_t misses_ = 0;        // guarded by mu_
 
   alignas(detail::rcu_line_size) std::atomic<std::int64_t> size_{0};
-  std::mutex compute_mu_;  // load_or_compute's one-at-a-time for absent keys
+  runtime::sched_mutex compute_mu_;  // load_or_compute's one-at-a-time for absent keys
 };
 
 // The one friend for tests: a look at the read/dirty machinery (take no concurrent

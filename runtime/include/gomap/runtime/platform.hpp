@@ -9,6 +9,9 @@
 //                       runtime leaves every allocation to the real allocator
 //   GOMAP_FUZZING       a fuzzing build (FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION):
 //                       no state carried from one input to the next
+//   GOMAP_INTERLEAVE    the interleaving scheduler's yield points are live
+//                       (-DGOMAP_INTERLEAVE=1, interleave tests and fuzz harnesses
+//                       only; runtime/sched_point.hpp)
 //   GOMAP_ASSERT(c)     engine invariant checks, on with -DGOMAP_ASSERTIONS=1
 //                       (the dev and asan presets)
 //   cache_line_size     the one cache-line constant
@@ -58,6 +61,11 @@
 #define GOMAP_FUZZING 1
 #else
 #define GOMAP_FUZZING 0
+#endif
+
+// Off unless a test or fuzz build asks (the whole binary, see runtime/sched_point.hpp).
+#if !defined(GOMAP_INTERLEAVE)
+#define GOMAP_INTERLEAVE 0
 #endif
 
 #if GOMAP_ASAN

@@ -39,6 +39,7 @@
 #include <thread>
 
 #include "gomap/runtime/platform.hpp"
+#include "gomap/runtime/sched_point.hpp"
 
 namespace gomap::runtime {
 
@@ -75,6 +76,7 @@ class rw_spinlock {
 
   // ---- shared (read) side
   bool try_lock_shared() noexcept {
+    GOMAP_YIELD("rw_spinlock.lock_shared");
     std::uint32_t s = state_.load(std::memory_order_relaxed);
     return (s & (writer | pending)) == 0 &&
            state_.compare_exchange_strong(s, s + reader, std::memory_order_acquire,
@@ -85,6 +87,7 @@ class rw_spinlock {
       return;
     spin_backoff b;
     for (;;) {
+      GOMAP_YIELD("rw_spinlock.lock_shared.retry");
       std::uint32_t s = state_.load(std::memory_order_relaxed);
       if ((s & (writer | pending)) == 0) {
         if (state_.compare_exchange_weak(s, s + reader, std::memory_order_acquire,
@@ -92,13 +95,17 @@ class rw_spinlock {
           return;
         continue;  // lost a race with another reader: retry at once
       }
-      b.wait();
+      if (!GOMAP_SPIN("rw_spinlock.lock_shared.wait")) b.wait();
     }
   }
-  void unlock_shared() noexcept { state_.fetch_sub(reader, std::memory_order_release); }
+  void unlock_shared() noexcept {
+    GOMAP_YIELD("rw_spinlock.unlock_shared");
+    state_.fetch_sub(reader, std::memory_order_release);
+  }
 
   // ---- exclusive (write) side
   bool try_lock() noexcept {
+    GOMAP_YIELD("rw_spinlock.lock");
     std::uint32_t s = state_.load(std::memory_order_relaxed);
     // Free apart from (perhaps) another waiter's pending bit, which this
     // writer consumes; that waiter sets it again on its next look.
@@ -111,6 +118,7 @@ class rw_spinlock {
       return;
     spin_backoff b;
     for (;;) {
+      GOMAP_YIELD("rw_spinlock.lock.retry");
       std::uint32_t s = state_.load(std::memory_order_relaxed);
       if ((s & ~pending) == 0) {
         if (state_.compare_exchange_weak(s, writer, std::memory_order_acquire,
@@ -118,11 +126,17 @@ class rw_spinlock {
           return;
         continue;
       }
-      if ((s & pending) == 0) state_.fetch_or(pending, std::memory_order_relaxed);
-      b.wait();
+      if ((s & pending) == 0) {
+        GOMAP_YIELD("rw_spinlock.lock.pending");
+        state_.fetch_or(pending, std::memory_order_relaxed);
+      }
+      if (!GOMAP_SPIN("rw_spinlock.lock.wait")) b.wait();
     }
   }
-  void unlock() noexcept { state_.fetch_sub(writer, std::memory_order_release); }
+  void unlock() noexcept {
+    GOMAP_YIELD("rw_spinlock.unlock");
+    state_.fetch_sub(writer, std::memory_order_release);
+  }
 
   // For tests and assertions only: a racy snapshot.
   std::uint32_t state_for_testing() const noexcept {
