@@ -322,7 +322,7 @@ class swiss_harness {
   using engine_t = gomap::runtime::swiss::map<K, V, gomap::hash<K>, gomap::equal_to<K>>;
   using table_t = engine_t::table_t;
   static constexpr std::uint64_t max_cap = gomap::runtime::swiss::max_table_capacity;
-  static constexpr std::size_t max_entries = 6000;  // room for a few splits, still fast
+  static constexpr std::size_t max_entries = 2500;  // two levels of splits, still fast
 
  public:
   swiss_harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
