@@ -83,3 +83,28 @@ bool grown_past_one_group(const M& m) {
 }
 
 }  // namespace gomap_test
+
+namespace gomap_test {
+
+// Inserts with insert(i), i = 0, 1, ..., until the map is at a growth: the
+// classic engine stops while an incremental growth is in progress (old and
+// new bucket arrays both live); the Swiss engine, which grows a table at
+// once, stops right after an insert that grew a table (rehash or split).
+// Returns the number of inserts.
+template <class M, class F>
+int fill_until_growth(const M& m, F&& insert) {
+  int i = 0;
+  if constexpr (requires { m.stats().same_size_grow; }) {
+    while (!m.stats().growing) insert(i++);
+  } else {
+    for (;;) {
+      const auto before = m.stats();
+      insert(i++);
+      const auto after = m.stats();
+      if (before.capacity != 0 && after.capacity != before.capacity) break;
+    }
+  }
+  return i;
+}
+
+}  // namespace gomap_test
