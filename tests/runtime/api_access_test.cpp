@@ -12,8 +12,15 @@ using namespace api_test;
 
 // ----------------------------------------------------------------- reading
 
-TEST(Read, GetAndSubscriptNeverInsert) {
-  auto m = gomap::make<int, int>();
+GOMAP_TYPED_SUITE(Read);
+GOMAP_TYPED_SUITE(Write);
+GOMAP_TYPED_SUITE(Iterate);
+GOMAP_TYPED_SUITE(FloatKeys);
+GOMAP_TYPED_SUITE(Types);
+GOMAP_TYPED_SUITE(Transparent);
+
+TYPED_TEST(Read, GetAndSubscriptNeverInsert) {
+  auto m = make_map<TypeParam, int, int>();
   m.set(1, 10);
   EXPECT_EQ(m.get(2), 0);
   int v = m[3];
@@ -29,15 +36,15 @@ TEST(Read, GetAndSubscriptNeverInsert) {
   EXPECT_FALSE(m.contains(2));
   EXPECT_FALSE(m.contains(3));
 
-  auto s = gomap::make<std::string, std::string>();
+  auto s = make_map<TypeParam, std::string, std::string>();
   std::string got = s["absent"];
   EXPECT_EQ(got, "");
   EXPECT_EQ(s.size(), 0u);
 }
 
-TEST(Read, SubscriptReadsLikeAValue) {
+TYPED_TEST(Read, SubscriptReadsLikeAValue) {
   // s = m["x"]; m["x"] == "1"; m[1] + 1 — m[k] reads as V in expressions.
-  auto m = gomap::make<std::string, std::string>();
+  auto m = make_map<TypeParam, std::string, std::string>();
   m["x"] = "1";
   std::string s;
   s = m["x"];
@@ -46,7 +53,7 @@ TEST(Read, SubscriptReadsLikeAValue) {
   EXPECT_TRUE("1" == m["x"]);
   EXPECT_TRUE(m["x"] != std::string("2"));
   EXPECT_TRUE(m["y"] == "");
-  auto n = gomap::make<int, int>();
+  auto n = make_map<TypeParam, int, int>();
   n[1] = 10;
   EXPECT_EQ(n[1] + 1, 11);
   EXPECT_TRUE(10 == n[1]);
@@ -56,8 +63,8 @@ TEST(Read, SubscriptReadsLikeAValue) {
   EXPECT_EQ(n.size(), 1u);
 }
 
-TEST(Read, LookupContainsFind) {
-  auto m = gomap::make<int, std::string>();
+TYPED_TEST(Read, LookupContainsFind) {
+  auto m = make_map<TypeParam, int, std::string>();
   m.set(1, "one");
   static_assert(std::is_same_v<decltype(m.lookup(1)), std::pair<std::string, bool>>);
   auto [v, ok] = m.lookup(1);
@@ -76,9 +83,9 @@ TEST(Read, LookupContainsFind) {
   EXPECT_EQ(m.find(2), nullptr);
 }
 
-TEST(Read, ZeroValueStoredIsFound) {
+TYPED_TEST(Read, ZeroValueStoredIsFound) {
   // m[1] = 0; _, ok := m[1] -> ok is true
-  auto m = gomap::make<int, int>();
+  auto m = make_map<TypeParam, int, int>();
   m.set(1, 0);
   EXPECT_TRUE(m.contains(1));
   EXPECT_TRUE(m.lookup(1).second);
@@ -87,8 +94,8 @@ TEST(Read, ZeroValueStoredIsFound) {
 
 // ----------------------------------------------------------------- writing
 
-TEST(Write, SetOverwritesAndSubscriptAssigns) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Write, SetOverwritesAndSubscriptAssigns) {
+  auto m = make_map<TypeParam, int, int>();
   m.set(1, 1);
   m.set(1, 2);
   m[1] = 3;
@@ -103,13 +110,13 @@ TEST(Write, SetOverwritesAndSubscriptAssigns) {
   EXPECT_EQ(m.get(7), 3);
 }
 
-TEST(Write, CompoundAssignMissingKeyReadsZero) {
+TYPED_TEST(Write, CompoundAssignMissingKeyReadsZero) {
   // m := map[string]int{}
   // m["add"] += 5; m["sub"] -= 5; m["mul"] *= 5; m["div"] /= 5; m["mod"] %= 5
   // m["and"] &= 5; m["or"] |= 5; m["xor"] ^= 5; m["shl"] <<= 3; m["shr"] >>= 3
   // m["inc"]++; m["dec"]--; fmt.Println(len(m), m)
   // -> 12 map[add:5 and:0 dec:-1 div:0 inc:1 mod:0 mul:0 or:5 shl:0 shr:0 sub:-5 xor:5]
-  auto m = gomap::make<std::string, int>();
+  auto m = make_map<TypeParam, std::string, int>();
   m["add"] += 5;
   m["sub"] -= 5;
   m["mul"] *= 5;
@@ -132,13 +139,13 @@ TEST(Write, CompoundAssignMissingKeyReadsZero) {
   EXPECT_EQ(m.size(), 14u);
 }
 
-TEST(Write, CompoundAssignExistingKey) {
+TYPED_TEST(Write, CompoundAssignExistingKey) {
   // e := map[string]int{"add": 7, "sub": 7, "mul": 7, "div": 7, "mod": 7, "and": 7,
   //   "or": 8, "xor": 7, "shl": 7, "shr": 7, "inc": 7, "dec": 7}
   // e["add"] += 5 ... e["shl"] <<= 3; e["shr"] >>= 1; e["inc"]++; e["dec"]--
   // -> 12 map[add:12 and:5 dec:6 div:1 inc:8 mod:2 mul:35 or:13 shl:56 shr:3 sub:2 xor:2]
-  StrMap e{{"add", 7}, {"sub", 7}, {"mul", 7}, {"div", 7}, {"mod", 7}, {"and", 7},
-           {"or", 8},  {"xor", 7}, {"shl", 7}, {"shr", 7}, {"inc", 7}, {"dec", 7}};
+  StrMap<TypeParam> e{{"add", 7}, {"sub", 7}, {"mul", 7}, {"div", 7}, {"mod", 7}, {"and", 7},
+                      {"or", 8},  {"xor", 7}, {"shl", 7}, {"shr", 7}, {"inc", 7}, {"dec", 7}};
   e["add"] += 5;
   e["sub"] -= 5;
   e["mul"] *= 5;
@@ -160,15 +167,15 @@ TEST(Write, CompoundAssignExistingKey) {
   EXPECT_EQ(e.get("dec"), 5);
 }
 
-TEST(Write, CompoundAssignStringsAndFloats) {
+TYPED_TEST(Write, CompoundAssignStringsAndFloats) {
   // s := map[int]string{}; s[1] += "x"; s[1] += "y" -> map[1:xy]
-  auto s = gomap::make<int, std::string>();
+  auto s = make_map<TypeParam, int, std::string>();
   s[1] += "x";
   s[1] += std::string("y");
   EXPECT_EQ(s.get(1), "xy");
   EXPECT_EQ(s.size(), 1u);
   // f := map[int]float64{}; f[1] += 1.5; f[2] -= 0 -> map[1:1.5 2:0], f[2] is +0
-  auto f = gomap::make<int, double>();
+  auto f = make_map<TypeParam, int, double>();
   f[1] += 1.5;
   f[2] -= 0.0;
   EXPECT_EQ(f.get(1), 1.5);
@@ -176,8 +183,8 @@ TEST(Write, CompoundAssignStringsAndFloats) {
   EXPECT_FALSE(std::signbit(f.get(2)));
 }
 
-TEST(Write, CompoundAssignThroughCopiedHandle) {
-  auto a = gomap::make<int, int>();
+TYPED_TEST(Write, CompoundAssignThroughCopiedHandle) {
+  auto a = make_map<TypeParam, int, int>();
   // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
   auto b = a;
   b[1] += 4;
@@ -185,8 +192,8 @@ TEST(Write, CompoundAssignThroughCopiedHandle) {
   EXPECT_EQ(a.get(1), 12);
 }
 
-TEST(Write, EraseMissingKeyIsNoOp) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Write, EraseMissingKeyIsNoOp) {
+  auto m = make_map<TypeParam, int, int>();
   m.set(1, 1);
   m.erase(2);
   EXPECT_EQ(m.size(), 1u);
@@ -199,8 +206,8 @@ TEST(Write, EraseMissingKeyIsNoOp) {
   EXPECT_FALSE(m.is_nil());
 }
 
-TEST(Write, LenAndClear) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Write, LenAndClear) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 1000; ++i) m.set(i, i);
   EXPECT_EQ(m.size(), 1000u);
   EXPECT_EQ(gomap::len(m), 1000u);
@@ -224,15 +231,17 @@ TEST(Write, LenAndClear) {
 
 // Child-process bodies for CompoundAssignFromAnotherEntry: exit 0 when the
 // map ends up as Go's does.
+template <class TypeParam>
 [[noreturn]] void compound_from_proxy_strings() {
-  StrMap m{{"b", 5}};
+  StrMap<TypeParam> m{{"b", 5}};
   m["a"] += m["b"];
   m["b"] += m["b"];
   m["c"] -= m["b"];
   std::exit(gomap::to_string(m) == "map[a:5 b:10 c:-10]" ? 0 : 1);
 }
+template <class TypeParam>
 [[noreturn]] void compound_from_proxy_ints() {
-  IntMap m{{1, 3}};
+  IntMap<TypeParam> m{{1, 3}};
   m[2] *= m[1];  // missing key: 0 * 3
   m[1] *= m[1];
   ++m[3];
@@ -240,22 +249,22 @@ TEST(Write, LenAndClear) {
   std::exit(m.get(2) == 0 && m.get(1) == 9 && m.get(3) == 512 && m.size() == 3 ? 0 : 1);
 }
 
-TEST(Write, CompoundAssignFromAnotherEntry) {
+TYPED_TEST(Write, CompoundAssignFromAnotherEntry) {
   // m := map[string]int{"b": 5}; m["a"] += m["b"]; m["b"] += m["b"]; m["c"] -= m["b"]
   // fmt.Println(m) -> map[a:5 b:10 c:-10]
   // n := map[int]int{1: 3}; n[2] *= n[1]; n[1] *= n[1]; n[3]++; n[3] <<= n[1]
   // fmt.Println(n, len(n)) -> map[1:9 2:0 3:512] 3
   // Run in a child process: a wrong implementation may abort (fatal error).
-  EXPECT_EXIT(compound_from_proxy_strings(), ::testing::ExitedWithCode(0), "");
-  EXPECT_EXIT(compound_from_proxy_ints(), ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(compound_from_proxy_strings<TypeParam>(), ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(compound_from_proxy_ints<TypeParam>(), ::testing::ExitedWithCode(0), "");
 }
 
-TEST(Write, CompoundAssignFromValueInSameMapDuringGrowth) {
+TYPED_TEST(Write, CompoundAssignFromValueInSameMapDuringGrowth) {
   // for i := 26; i < 2000; i++ { s[i] += s[i-26] } -> s[i] == s[i-26] for all i.
   // Here the right-hand side is a reference into the map; the write that
   // starts or continues growth must not move it before it is read (as set()
   // guarantees for `m.set(k, *m.find(j))`).
-  auto s = gomap::make<int, std::string>();
+  auto s = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 26; ++i) s.set(i, std::string(40, static_cast<char>('a' + i)));
   int bad = 0;
   for (int i = 26; i < 2000; ++i) {
@@ -270,15 +279,16 @@ TEST(Write, CompoundAssignFromValueInSameMapDuringGrowth) {
 // Child-process body for ViewIntoSameMapDuringGrowth (a wrong implementation
 // reads freed memory, which ASan turns into an abort): exit 0 when every
 // copied value is right.
+template <class TypeParam>
 [[noreturn]] void set_and_add_through_views() {
   int bad = 0;
-  auto s = gomap::make<int, std::string>();
+  auto s = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 26; ++i) s.set(i, std::string(5, static_cast<char>('a' + i)));  // SSO
   for (int i = 26; i < 2000; ++i) {
     s.set(i, std::string_view(*s.find(i - 26)));
     if (s.get(i) != s.get(i - 26)) ++bad;
   }
-  auto t = gomap::make<int, std::string>();
+  auto t = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 26; ++i) t.set(i, std::string(5, static_cast<char>('a' + i)));
   for (int i = 26; i < 2000; ++i) {
     t[i] += std::string_view(*t.find(i - 26));
@@ -287,18 +297,18 @@ TEST(Write, CompoundAssignFromValueInSameMapDuringGrowth) {
   std::exit(bad == 0 ? 0 : 1);
 }
 
-TEST(Write, ViewIntoSameMapDuringGrowth) {
+TYPED_TEST(Write, ViewIntoSameMapDuringGrowth) {
   // Go: for i := 26; i < 2000; i++ { s[i] = s[i-26] } (and s[i] += s[i-26]):
   // the right-hand side is read before the write.  Here it is a
   // std::string_view of a value stored in the map (a short string lives in
   // the bucket itself), passed to set() and to +=, while the write grows
   // the map.
-  EXPECT_EXIT(set_and_add_through_views(), ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(set_and_add_through_views<TypeParam>(), ::testing::ExitedWithCode(0), "");
 }
 
-TEST(Write, SetFromValueInSameMapDuringGrowth) {
+TYPED_TEST(Write, SetFromValueInSameMapDuringGrowth) {
   // m[i] = m[i-26] through set() and operator= with a reference into the map.
-  auto s = gomap::make<int, std::string>();
+  auto s = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 26; ++i) s.set(i, std::string(40, static_cast<char>('a' + i)));
   for (int i = 26; i < 1000; ++i) s.set(i, *s.find(i - 26));
   for (int i = 1000; i < 2000; ++i) s[i] = *s.find(i - 26);
@@ -306,16 +316,12 @@ TEST(Write, SetFromValueInSameMapDuringGrowth) {
     ASSERT_EQ(s.get(i), std::string(40, static_cast<char>('a' + i % 26))) << i;
 }
 
-TEST(Iterate, AssignEveryKeyDuringGrowth) {
+TYPED_TEST(Iterate, AssignEveryKeyDuringGrowth) {
   // for k, v := range m { m[k] = v + 100 } while the map is growing: every
   // entry updated once, nothing added.
-  auto m = gomap::make<std::string, int>();
-  int i = 0;
-  while (!m.stats().growing) {
-    m.set(std::string(30, 'k') + std::to_string(i), i);
-    ++i;
-  }
-  const int n = i;
+  auto m = make_map<TypeParam, std::string, int>();
+  const int n = gomap_test::fill_until_growth(
+      m, [&](int i) { m.set(std::string(30, 'k') + std::to_string(i), i); });
   for (auto&& [k, v] : m) m[k] = v + 100;
   EXPECT_EQ(m.size(), static_cast<std::size_t>(n));
   for (int j = 0; j < n; ++j) EXPECT_EQ(m.get(std::string(30, 'k') + std::to_string(j)), j + 100);
@@ -323,10 +329,10 @@ TEST(Iterate, AssignEveryKeyDuringGrowth) {
 
 // --------------------------------------------------------------- float keys
 
-TEST(FloatKeys, PlusAndMinusZeroAreOneKey) {
+TYPED_TEST(FloatKeys, PlusAndMinusZeroAreOneKey) {
   // m2 := map[float64]int{}; m2[0] = 1; m2[math.Copysign(0, -1)] = 2; fmt.Println(m2)
   // -> map[-0:2]   (needkeyupdate: the key is overwritten too)
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   m.set(0.0, 1);
   m.set(-0.0, 2);
   EXPECT_EQ(m.size(), 1u);
@@ -348,10 +354,10 @@ TEST(FloatKeys, PlusAndMinusZeroAreOneKey) {
   EXPECT_EQ(m.size(), 0u);
 }
 
-TEST(FloatKeys, NaNKeysAreNeverFound) {
+TYPED_TEST(FloatKeys, NaNKeysAreNeverFound) {
   // m[math.NaN()] = 1; m[math.NaN()] = 2 -> len(m) == 2; m[NaN] reads 0;
   // delete(m, NaN) removes nothing; range produces both.
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   m.set(nan(), 1);
   m.set(nan(), 2);
   m[nan()] = 3;
@@ -386,10 +392,10 @@ TEST(FloatKeys, NaNKeysAreNeverFound) {
   EXPECT_EQ(n, 0);
 }
 
-TEST(FloatKeys, ManyNaNKeysSurviveGrowth) {
+TYPED_TEST(FloatKeys, ManyNaNKeysSurviveGrowth) {
   // Each m[NaN] = v adds an entry; evacuation (which splits NaN keys by a
   // random bit in Go) keeps every one, and iteration yields each once.
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   for (int i = 0; i < 5000; ++i) {
     m.set(nan(), i);
     if (i % 2 == 0) m.set(static_cast<double>(i), -i);
@@ -412,8 +418,8 @@ TEST(FloatKeys, ManyNaNKeysSurviveGrowth) {
 
 // ----------------------------------------------------------------- iteration
 
-TEST(Iterate, VisitsEveryEntryOnceAndValuesAreMutable) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Iterate, VisitsEveryEntryOnceAndValuesAreMutable) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 300; ++i) m.set(i, i);
   std::set<int> seen;
   for (auto&& [k, v] : m) {
@@ -425,8 +431,8 @@ TEST(Iterate, VisitsEveryEntryOnceAndValuesAreMutable) {
   for (int i = 0; i < 300; ++i) EXPECT_EQ(m.get(i), -i);
 }
 
-TEST(Iterate, RangeEarlyStop) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Iterate, RangeEarlyStop) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 100; ++i) m.set(i, i);
   int calls = 0;
   m.range([&](const int& k, int& v) {
@@ -451,8 +457,8 @@ TEST(Iterate, RangeEarlyStop) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST(Iterate, RangeAcceptsConstValueCallback) {
-  IntMap m{{1, 2}, {3, 4}};
+TYPED_TEST(Iterate, RangeAcceptsConstValueCallback) {
+  IntMap<TypeParam> m{{1, 2}, {3, 4}};
   int sum = 0;
   m.range([&](const int& k, const int& v) {
     sum += k + v;
@@ -464,9 +470,9 @@ TEST(Iterate, RangeAcceptsConstValueCallback) {
   EXPECT_EQ(m.get(3), 3);
 }
 
-TEST(Write, BoolAndFloatValues) {
+TYPED_TEST(Write, BoolAndFloatValues) {
   // m := map[int]bool{}; m[1] = m[1] || true; m[2] = !m[2] -> map[1:true 2:true]
-  auto m = gomap::make<int, bool>();
+  auto m = make_map<TypeParam, int, bool>();
   m[1] = m.get(1) || true;
   m[2] = !m.get(2);
   m[3] |= true;
@@ -476,8 +482,8 @@ TEST(Write, BoolAndFloatValues) {
 
 // ------------------------------------------------------ key and value types
 
-TEST(Types, MoveOnlyValues) {
-  auto u = gomap::make<int, std::unique_ptr<int>>();
+TYPED_TEST(Types, MoveOnlyValues) {
+  auto u = make_map<TypeParam, int, std::unique_ptr<int>>();
   for (int i = 0; i < 1000; ++i) u.set(i, std::make_unique<int>(i));  // grows with moves
   for (int i = 0; i < 1000; ++i) {
     std::unique_ptr<int>* p = u.find(i);
@@ -497,8 +503,8 @@ std::uint64_t gomap_hash(const Wide& w, std::uint64_t seed) {
   return gomap::hash<int>{}(w.x, seed);
 }
 
-TEST(Types, OverAlignedKeysAndValues) {
-  auto w = gomap::make<Wide, Wide>();
+TYPED_TEST(Types, OverAlignedKeysAndValues) {
+  auto w = make_map<TypeParam, Wide, Wide>();
   for (int i = 0; i < 1000; ++i) w.set(Wide{i}, Wide{-i});
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(w.get(Wide{i}).x, -i);
   int misaligned = 0;
@@ -509,7 +515,7 @@ TEST(Types, OverAlignedKeysAndValues) {
   EXPECT_EQ(misaligned, 0);
 }
 
-TEST(Types, LargeKeysAndValues) {
+TYPED_TEST(Types, LargeKeysAndValues) {
   // Go stores keys and values over 128 bytes indirectly; either way they
   // must round-trip through growth, and stats().bytes counts their memory.
   using BigK = std::array<char, 200>;
@@ -520,7 +526,7 @@ TEST(Types, LargeKeysAndValues) {
     k[199] = static_cast<char>(i >> 8);
     return k;
   };
-  auto m = gomap::make<BigK, BigV>();
+  auto m = make_map<TypeParam, BigK, BigV>();
   for (int i = 0; i < 1000; ++i) {
     BigV v{};
     v[299] = static_cast<char>(i);
@@ -533,9 +539,9 @@ TEST(Types, LargeKeysAndValues) {
   EXPECT_FALSE(m.contains(key(5)));
 }
 
-TEST(Types, AssignBracedZero) {
+TYPED_TEST(Types, AssignBracedZero) {
   // m[1] = {} assigns the zero value (inserting the key).
-  auto m = gomap::make<int, int>();
+  auto m = make_map<TypeParam, int, int>();
   m[1] = {};
   EXPECT_TRUE(m.contains(1));
   EXPECT_EQ(m.get(1), 0);
@@ -543,8 +549,8 @@ TEST(Types, AssignBracedZero) {
 
 // ------------------------------------------------------ transparent lookup
 
-TEST(Transparent, StringViewAndCharPointer) {
-  auto m = gomap::make<std::string, int>();
+TYPED_TEST(Transparent, StringViewAndCharPointer) {
+  auto m = make_map<TypeParam, std::string, int>();
   m.set(std::string("alpha"), 1);
   m.set("beta", 2);
   const std::string_view sv = "alpha";
@@ -580,9 +586,9 @@ TEST(Transparent, StringViewAndCharPointer) {
   EXPECT_EQ(m.size(), 0u);
 }
 
-TEST(Transparent, EmbeddedNulBytes) {
+TYPED_TEST(Transparent, EmbeddedNulBytes) {
   // Go strings may hold NUL bytes; a string_view carries its length.
-  auto m = gomap::make<std::string, int>();
+  auto m = make_map<TypeParam, std::string, int>();
   const std::string k1("a\0b", 3), k2("a\0c", 3);
   m.set(k1, 1);
   m.set(k2, 2);

@@ -1,10 +1,11 @@
-// Shared by the api_*_test.cpp suites (gomap::Map as Go's map[K]V, split by
-// topic): the map types they use and small helpers.
+// Shared by the api_*_test.cpp suites (gomap::Map and gomap::SwissMap as Go's
+// map[K]V, typed over both engines, split by topic): the map types they use and small helpers.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <gomap/map.hpp>
 #include <gomap/panic.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include <array>
 #include <atomic>
@@ -22,13 +23,19 @@
 #include <utility>
 #include <vector>
 
+#include "../common/engines.hpp"
 #include "../common/helpers.hpp"
 
 namespace api_test {
 
-using IntMap = gomap::Map<int, int>;
-using StrMap = gomap::Map<std::string, int>;
-using StrMapByInt = gomap::Map<int, std::string>;
+using gomap_test::make_map;
+using gomap_test::map_t;
+template <class E>
+using IntMap = map_t<E, int, int>;
+template <class E>
+using StrMap = map_t<E, std::string, int>;
+template <class E>
+using StrMapByInt = map_t<E, int, std::string>;
 
 inline constexpr const char* kNilAssign = "assignment to entry in nil map";
 

@@ -18,7 +18,7 @@ TEST(Make, BogusHintsAreIgnored) {
        {std::int64_t{-1}, std::int64_t{1} << 62, std::numeric_limits<std::int64_t>::min(),
         std::numeric_limits<std::int64_t>::max()}) {
     SCOPED_TRACE(hint);
-    IntMap m;
+    IntMap<gomap_test::classic_engine> m;
     ASSERT_NO_THROW((m = gomap::make<int, int>(hint)));
     EXPECT_FALSE(m.is_nil());
     EXPECT_LT(m.stats().bytes, std::uint64_t{1} << 20);
@@ -159,7 +159,7 @@ TEST(Reserve, AfterClear) {
 // ------------------------------------------------------------------- stats
 
 TEST(Stats, NilIsAllZero) {
-  IntMap m;
+  IntMap<gomap_test::classic_engine> m;
   const gomap::MapStats s = m.stats();
   EXPECT_EQ(s.B, 0);
   EXPECT_EQ(s.count, 0u);

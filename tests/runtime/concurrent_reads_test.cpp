@@ -7,12 +7,19 @@
 #include <thread>
 #include <vector>
 
+#include "../common/engines.hpp"
+
 namespace {
 
-TEST(ConcurrentReads, AfterGrowth) {
+using gomap_test::make_map;
+using gomap_test::map_t;
+
+GOMAP_TYPED_SUITE(ConcurrentReads);
+
+TYPED_TEST(ConcurrentReads, AfterGrowth) {
   const int num_loop = 2, num_grow_step = 120, num_reader = 3;
   for (int i = 0; i < num_loop; i++) {
-    auto m = gomap::make<int, int>();
+    auto m = make_map<TypeParam, int, int>();
     for (int gs = 0; gs < num_grow_step; gs++) {
       m[gs] = gs;
       std::vector<std::thread> readers;
@@ -32,8 +39,8 @@ TEST(ConcurrentReads, AfterGrowth) {
 }
 
 // Handle copies and iterators may be made and dropped on many threads.
-TEST(ConcurrentReads, HandleAndIteratorRefcounts) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(ConcurrentReads, HandleAndIteratorRefcounts) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 5000; i++) m[i] = i;
   std::vector<std::thread> ts;
   ts.reserve(4);
@@ -41,7 +48,7 @@ TEST(ConcurrentReads, HandleAndIteratorRefcounts) {
     ts.emplace_back([m] {
       for (int r = 0; r < 50; r++) {
         // NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
-        gomap::Map<int, int> copy = m;
+        map_t<TypeParam, int, int> copy = m;
         auto it = copy.begin();
         for (int j = 0; j < 10 && it != std::default_sentinel; j++) ++it;
       }

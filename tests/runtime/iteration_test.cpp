@@ -22,7 +22,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "../common/engines.hpp"
+
 namespace {
+
+using gomap_test::make_map;
+using gomap_test::map_t;
 
 using gomap::runtime::map_access;
 
@@ -62,9 +67,9 @@ std::uint64_t key_id(const Counted& k) {
 
 // One randomized loop: iterate m while mutating it at random, checking
 // Go's rules against a model.
-template <class Key, class MakeKey>
+template <class TypeParam, class Key, class MakeKey>
 void random_loop(std::mt19937_64& rng, std::size_t initial, MakeKey make_key, bool allow_clear) {
-  auto m = gomap::make<Key, Counted>();
+  auto m = make_map<TypeParam, Key, Counted>();
   std::unordered_map<std::uint64_t, std::uint64_t> model;  // key id -> value
   std::uint64_t next_id = 0;
   for (std::size_t i = 0; i < initial; i++) {
@@ -120,31 +125,36 @@ void random_loop(std::mt19937_64& rng, std::size_t initial, MakeKey make_key, bo
   ASSERT_EQ(map_access::check_invariants(m), "");
 }
 
-TEST(Iteration, RandomMutationUint64) {
+GOMAP_TYPED_SUITE(Iteration);
+GOMAP_TYPED_SUITE(Lifetime);
+GOMAP_TYPED_SUITE(Types);
+GOMAP_TYPED_SUITE(Aliasing);
+
+TYPED_TEST(Iteration, RandomMutationUint64) {
   std::mt19937_64 rng(1);
   for (int round = 0; round < 300; round++)
-    random_loop<std::uint64_t>(
+    random_loop<TypeParam, std::uint64_t>(
         rng, rng() % 300, [](std::uint64_t id) { return id; }, true);
 }
 
-TEST(Iteration, RandomMutationString) {
+TYPED_TEST(Iteration, RandomMutationString) {
   std::mt19937_64 rng(2);
   for (int round = 0; round < 200; round++)
-    random_loop<std::string>(
+    random_loop<TypeParam, std::string>(
         rng, rng() % 200, [](std::uint64_t id) { return "key" + std::to_string(id); }, true);
   EXPECT_EQ(Counted::live, 0);
 }
 
-TEST(Iteration, RandomMutationCountedKeys) {
+TYPED_TEST(Iteration, RandomMutationCountedKeys) {
   std::mt19937_64 rng(3);
   for (int round = 0; round < 200; round++)
-    random_loop<Counted>(
+    random_loop<TypeParam, Counted>(
         rng, rng() % 200, [](std::uint64_t id) { return Counted(id); }, true);
   EXPECT_EQ(Counted::live, 0) << "constructions and destructions do not balance";
 }
 
-TEST(Iteration, DeleteCurrentAndNotYetReached) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Iteration, DeleteCurrentAndNotYetReached) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 1000; i++) m[i] = i;
   std::set<int> seen, deleted;
   for (auto&& [k, v] : m) {
@@ -162,8 +172,8 @@ TEST(Iteration, DeleteCurrentAndNotYetReached) {
   EXPECT_EQ(seen.size() + deleted.size(), 1000u);
 }
 
-TEST(Iteration, AssignedValueIsProduced) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Iteration, AssignedValueIsProduced) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 500; i++) m[i] = 0;
   for (auto&& [k, v] : m) {
     if (k < 500) {
@@ -176,8 +186,8 @@ TEST(Iteration, AssignedValueIsProduced) {
   }
 }
 
-TEST(Iteration, ClearEndsLoopAndRemovesNaN) {
-  auto m = gomap::make<double, int>();
+TYPED_TEST(Iteration, ClearEndsLoopAndRemovesNaN) {
+  auto m = make_map<TypeParam, double, int>();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (int i = 0; i < 100; i++) m[i] = i;
   for (int i = 0; i < 10; i++) m[nan] = i;
@@ -196,9 +206,9 @@ TEST(Iteration, ClearEndsLoopAndRemovesNaN) {
   EXPECT_EQ(n, 1);
 }
 
-TEST(Iteration, IteratorOutlivesEveryHandle) {
-  auto m = std::make_unique<gomap::Map<std::string, std::string>>(
-      gomap::make<std::string, std::string>());
+TYPED_TEST(Iteration, IteratorOutlivesEveryHandle) {
+  auto m = std::make_unique<map_t<TypeParam, std::string, std::string>>(
+      make_map<TypeParam, std::string, std::string>());
   for (int i = 0; i < 300; i++) m->set(std::to_string(i), std::string(40, 'v'));
   auto it = m->begin();
   m.reset();  // the last handle is gone
@@ -210,10 +220,10 @@ TEST(Iteration, IteratorOutlivesEveryHandle) {
   EXPECT_EQ(n, 300);
 }
 
-TEST(Iteration, IteratorSurvivesGrowthAndMapDeath) {
+TYPED_TEST(Iteration, IteratorSurvivesGrowthAndMapDeath) {
   std::set<int> seen;
   {
-    auto m = gomap::make<int, std::string>();
+    auto m = make_map<TypeParam, int, std::string>();
     for (int i = 0; i < 100; i++) m[i] = std::to_string(i);
     auto it = m.begin();
     // The current element's references are valid until the map is mutated
@@ -237,8 +247,8 @@ TEST(Iteration, IteratorSurvivesGrowthAndMapDeath) {
     }
 }
 
-TEST(Iteration, NaNKeysSurviveGrowthDuringLoop) {
-  auto m = gomap::make<double, int>();
+TYPED_TEST(Iteration, NaNKeysSurviveGrowthDuringLoop) {
+  auto m = make_map<TypeParam, double, int>();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (int i = 0; i < 40; i++) m[nan] = i;
   std::set<int> vals;
@@ -255,8 +265,8 @@ TEST(Iteration, NaNKeysSurviveGrowthDuringLoop) {
   EXPECT_EQ(vals.size(), 40u);
 }
 
-TEST(Iteration, MoveOnlyValues) {
-  auto m = gomap::make<int, std::unique_ptr<int>>();
+TYPED_TEST(Iteration, MoveOnlyValues) {
+  auto m = make_map<TypeParam, int, std::unique_ptr<int>>();
   for (int i = 0; i < 1000; i++) m.set(i, std::make_unique<int>(i));
   for (int i = 0; i < 1000; i += 2) m.erase(i);
   long sum = 0;
@@ -269,8 +279,8 @@ TEST(Iteration, MoveOnlyValues) {
   EXPECT_EQ(**m.find(1), 1);
 }
 
-TEST(Iteration, RangeStopsWhenAsked) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Iteration, RangeStopsWhenAsked) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 100; i++) m[i] = i;
   int n = 0;
   m.range([&](const int&, int&) { return ++n < 10; });
@@ -281,9 +291,9 @@ TEST(Iteration, RangeStopsWhenAsked) {
   EXPECT_EQ(m.get(5), 6);
 }
 
-TEST(Lifetime, BalancedThroughGrowthClearAndDestruction) {
+TYPED_TEST(Lifetime, BalancedThroughGrowthClearAndDestruction) {
   {
-    auto m = gomap::make<Counted, Counted>();
+    auto m = make_map<TypeParam, Counted, Counted>();
     for (std::uint64_t i = 0; i < 3000; i++) m.set(Counted(i), Counted(i));
     auto pinned = m.begin();  // forces kept keys on the next growth
     for (std::uint64_t i = 3000; i < 9000; i++) m.set(Counted(i), Counted(i));
@@ -303,9 +313,9 @@ namespace {
 
 // clear() inside a loop ends it even if the body had already emptied the
 // map: entries inserted after the clear are not produced either.
-TEST(Iteration, ClearOfEmptiedMapStillEndsLoop) {
+TYPED_TEST(Iteration, ClearOfEmptiedMapStillEndsLoop) {
   for (int round = 0; round < 50; round++) {
-    auto m = gomap::make<std::string, int>(5000);
+    auto m = make_map<TypeParam, std::string, int>(5000);
     m["k373"] = 327;
     int produced = 0;
     for (auto&& [k, v] : m) {
@@ -323,9 +333,9 @@ TEST(Iteration, ClearOfEmptiedMapStillEndsLoop) {
 }
 
 // Go's map[string]*T: pointer keys and values are stored inline, as values.
-TEST(Types, PointerKeysAndValues) {
+TYPED_TEST(Types, PointerKeysAndValues) {
   int a = 1, b = 2;
-  auto m = gomap::make<int*, int*>();
+  auto m = make_map<TypeParam, int*, int*>();
   m[&a] = &b;
   m[&b] = &a;
   for (int i = 0; i < 1000; i++) m[new int(i)] = nullptr;
@@ -342,8 +352,8 @@ namespace {
 
 // Arguments that refer into the map itself stay valid through the growth
 // work of the write they start (Go has no references; C++ must copy them).
-TEST(Aliasing, SetAndEraseWithReferencesIntoTheMap) {
-  auto m = gomap::make<std::string, std::string>();
+TYPED_TEST(Aliasing, SetAndEraseWithReferencesIntoTheMap) {
+  auto m = make_map<TypeParam, std::string, std::string>();
   for (int i = 0; i < 52; i++)
     m[std::to_string(i)] = std::string(30, static_cast<char>('a' + i % 26));
   // Find a key and value living in the map, then write with them while

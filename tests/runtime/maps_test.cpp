@@ -11,11 +11,15 @@
 #include <limits>
 #include <string>
 #include <vector>
+#include "../common/engines.hpp"
 #include "../common/helpers.hpp"
 
 namespace {
 
-using IntMap = gomap::Map<int, int>;
+template <class E>
+using IntMap = gomap_test::map_t<E, int, int>;
+using gomap_test::make_map;
+using gomap_test::map_t;
 double nan() {
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -24,15 +28,23 @@ using gomap_test::panic_message;
 
 // ------------------------------------------------------------------- clone
 
-TEST(Clone, NilStaysNil) {
+GOMAP_TYPED_SUITE(Clone);
+GOMAP_TYPED_SUITE(Copy);
+GOMAP_TYPED_SUITE(Equal);
+GOMAP_TYPED_SUITE(EqualFunc);
+GOMAP_TYPED_SUITE(DeleteFunc);
+GOMAP_TYPED_SUITE(KeysValues);
+GOMAP_TYPED_SUITE(SortedKeys);
+
+TYPED_TEST(Clone, NilStaysNil) {
   // maps.Clone(nil) == nil
-  IntMap n;
+  IntMap<TypeParam> n;
   auto c = gomap::maps::clone(n);
   EXPECT_TRUE(c.is_nil());
 }
 
-TEST(Clone, EmptyIsNonNil) {
-  auto e = gomap::make<int, int>();
+TYPED_TEST(Clone, EmptyIsNonNil) {
+  auto e = make_map<TypeParam, int, int>();
   auto c = gomap::maps::clone(e);
   EXPECT_FALSE(c.is_nil());
   EXPECT_FALSE(c == e);
@@ -40,8 +52,8 @@ TEST(Clone, EmptyIsNonNil) {
   EXPECT_EQ(e.size(), 0u);
 }
 
-TEST(Clone, IndependentCopy) {
-  auto m = gomap::make<int, std::string>();
+TYPED_TEST(Clone, IndependentCopy) {
+  auto m = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 500; ++i) m.set(i, std::to_string(i));
   auto c = gomap::maps::clone(m);
   EXPECT_FALSE(c == m);  // a different map, not another handle
@@ -58,9 +70,9 @@ TEST(Clone, IndependentCopy) {
   EXPECT_TRUE(gomap::maps::equal(gomap::maps::clone(m), m));
 }
 
-TEST(Clone, KeepsNaNKeys) {
+TYPED_TEST(Clone, KeepsNaNKeys) {
   // maps.Clone copies every entry, NaN keys included (runtime.mapclone).
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   m.set(nan(), 1);
   m.set(nan(), 2);
   m.set(1.5, 3);
@@ -75,8 +87,8 @@ TEST(Clone, KeepsNaNKeys) {
   EXPECT_EQ(sum, 6);
 }
 
-TEST(Clone, KeepsMinusZeroKey) {
-  auto m = gomap::make<double, int>();
+TYPED_TEST(Clone, KeepsMinusZeroKey) {
+  auto m = make_map<TypeParam, double, int>();
   m.set(-0.0, 1);
   auto c = gomap::maps::clone(m);
   ASSERT_EQ(c.size(), 1u);
@@ -88,10 +100,10 @@ TEST(Clone, KeepsMinusZeroKey) {
 
 // -------------------------------------------------------------------- copy
 
-TEST(Copy, OverwritesAndAdds) {
+TYPED_TEST(Copy, OverwritesAndAdds) {
   // func Copy(dst, src) { for k, v := range src { dst[k] = v } }
-  IntMap dst{{1, 1}, {2, 2}};
-  IntMap src{{2, 20}, {3, 30}};
+  IntMap<TypeParam> dst{{1, 1}, {2, 2}};
+  IntMap<TypeParam> src{{2, 20}, {3, 30}};
   gomap::maps::copy(dst, src);
   EXPECT_EQ(dst.size(), 3u);
   EXPECT_EQ(dst.get(1), 1);
@@ -100,21 +112,21 @@ TEST(Copy, OverwritesAndAdds) {
   EXPECT_EQ(src.size(), 2u);
 }
 
-TEST(Copy, IntoNilPanicsUnlessSrcEmpty) {
+TYPED_TEST(Copy, IntoNilPanicsUnlessSrcEmpty) {
   // var dst map[int]int; for k, v := range map[int]int{} { dst[k] = v }
   // fmt.Println(dst == nil) -> true (no panic)
-  IntMap dst;
-  EXPECT_NO_THROW(gomap::maps::copy(dst, gomap::make<int, int>()));
-  EXPECT_NO_THROW(gomap::maps::copy(dst, IntMap()));
+  IntMap<TypeParam> dst;
+  EXPECT_NO_THROW(gomap::maps::copy(dst, make_map<TypeParam, int, int>()));
+  EXPECT_NO_THROW(gomap::maps::copy(dst, IntMap<TypeParam>()));
   EXPECT_TRUE(dst.is_nil());
   // ... with a non-empty src: panic: assignment to entry in nil map
-  IntMap src{{1, 1}};
+  IntMap<TypeParam> src{{1, 1}};
   EXPECT_EQ(panic_message([&] { gomap::maps::copy(dst, src); }), "assignment to entry in nil map");
 }
 
-TEST(Copy, FromNilIsNoOp) {
-  IntMap dst{{1, 1}};
-  gomap::maps::copy(dst, IntMap());
+TYPED_TEST(Copy, FromNilIsNoOp) {
+  IntMap<TypeParam> dst{{1, 1}};
+  gomap::maps::copy(dst, IntMap<TypeParam>());
   EXPECT_EQ(dst.size(), 1u);
 }
 
@@ -130,9 +142,9 @@ struct ModEq {
   bool operator()(const int& a, const int& b) const { return mod ? a % mod == b % mod : a == b; }
 };
 
-TEST(Clone, KeepsHashAndEqObjects) {
+TYPED_TEST(Clone, KeepsHashAndEqObjects) {
   // A clone is the same map by value: it must look keys up the way m does.
-  auto m = gomap::make<int, int, ModHash, ModEq>(0, ModHash{10}, ModEq{10});
+  auto m = make_map<TypeParam, int, int, ModHash, ModEq>(0, ModHash{10}, ModEq{10});
   m.set(1, 100);
   ASSERT_EQ(m.get(11), 100);
   auto c = gomap::maps::clone(m);
@@ -142,9 +154,9 @@ TEST(Clone, KeepsHashAndEqObjects) {
   EXPECT_TRUE(gomap::maps::equal(m, gomap::maps::clone(m)));
 }
 
-TEST(Copy, IntoItself) {
+TYPED_TEST(Copy, IntoItself) {
   // maps.Copy(m, m): every dst[k] = v overwrites k with its own value.
-  auto m = gomap::make<int, std::string>();
+  auto m = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 200; ++i) m.set(i, std::string(50, static_cast<char>('a' + i % 26)));
   gomap::maps::copy(m, m);
   EXPECT_EQ(m.size(), 200u);
@@ -154,9 +166,9 @@ TEST(Copy, IntoItself) {
 
 // ------------------------------------------------------------------- equal
 
-TEST(Equal, ComparesContents) {
-  IntMap a{{1, 1}, {2, 2}};
-  IntMap b{{2, 2}, {1, 1}};
+TYPED_TEST(Equal, ComparesContents) {
+  IntMap<TypeParam> a{{1, 1}, {2, 2}};
+  IntMap<TypeParam> b{{2, 2}, {1, 1}};
   EXPECT_TRUE(gomap::maps::equal(a, b));
   EXPECT_TRUE(gomap::maps::equal(a, a));
   b.set(2, 3);
@@ -171,34 +183,34 @@ TEST(Equal, ComparesContents) {
   EXPECT_FALSE(gomap::maps::equal(a, b));
 }
 
-TEST(Equal, NilEqualsEmpty) {
+TYPED_TEST(Equal, NilEqualsEmpty) {
   // maps.Equal(nil, map[int]int{}) == true: len 0 both, no keys to compare.
-  EXPECT_TRUE(gomap::maps::equal(IntMap(), gomap::make<int, int>()));
-  EXPECT_TRUE(gomap::maps::equal(gomap::make<int, int>(), IntMap()));
-  EXPECT_TRUE(gomap::maps::equal(IntMap(), IntMap()));
-  EXPECT_FALSE(gomap::maps::equal(IntMap(), IntMap{{1, 1}}));
+  EXPECT_TRUE(gomap::maps::equal(IntMap<TypeParam>(), make_map<TypeParam, int, int>()));
+  EXPECT_TRUE(gomap::maps::equal(make_map<TypeParam, int, int>(), IntMap<TypeParam>()));
+  EXPECT_TRUE(gomap::maps::equal(IntMap<TypeParam>(), IntMap<TypeParam>()));
+  EXPECT_FALSE(gomap::maps::equal(IntMap<TypeParam>(), IntMap<TypeParam>{{1, 1}}));
 }
 
-TEST(Equal, NaNKeysMakeItFalse) {
+TYPED_TEST(Equal, NaNKeysMakeItFalse) {
   // m := map[float64]int{math.NaN(): 1}; maps.Equal(m, m) == false:
   // m2[k] never finds a NaN key.
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   m.set(nan(), 1);
   EXPECT_FALSE(gomap::maps::equal(m, m));
   EXPECT_FALSE(gomap::maps::equal(m, gomap::maps::clone(m)));
 }
 
-TEST(Equal, NaNValuesAreUnequal) {
+TYPED_TEST(Equal, NaNValuesAreUnequal) {
   // v1 != v2 for NaN values: maps.Equal(map[int]float64{1: NaN}, same) == false
-  auto m = gomap::make<int, double>();
+  auto m = make_map<TypeParam, int, double>();
   m.set(1, nan());
   EXPECT_FALSE(gomap::maps::equal(m, m));
 }
 
-TEST(EqualFunc, DifferentValueTypes) {
+TYPED_TEST(EqualFunc, DifferentValueTypes) {
   // maps.EqualFunc(map[int]int, map[int]string, func(v1 int, v2 string) bool)
-  IntMap a{{1, 1}, {2, 22}};
-  gomap::Map<int, std::string> b{{1, "1"}, {2, "22"}};
+  IntMap<TypeParam> a{{1, 1}, {2, 22}};
+  map_t<TypeParam, int, std::string> b{{1, "1"}, {2, "22"}};
   auto eq = [](const int& x, const std::string& y) { return std::to_string(x) == y; };
   EXPECT_TRUE(gomap::maps::equal_func(a, b, eq));
   b.set(2, "23");
@@ -206,12 +218,13 @@ TEST(EqualFunc, DifferentValueTypes) {
   b.set(2, "22");
   b.set(3, "3");
   EXPECT_FALSE(gomap::maps::equal_func(a, b, eq));
-  EXPECT_TRUE(gomap::maps::equal_func(IntMap(), gomap::Map<int, std::string>(), eq));
+  EXPECT_TRUE(
+      gomap::maps::equal_func(IntMap<TypeParam>(), map_t<TypeParam, int, std::string>(), eq));
 }
 
-TEST(EqualFunc, CallsEqForEachKey) {
-  IntMap a{{1, 1}, {2, 2}, {3, 3}};
-  IntMap b{{1, 10}, {2, 20}, {3, 30}};
+TYPED_TEST(EqualFunc, CallsEqForEachKey) {
+  IntMap<TypeParam> a{{1, 1}, {2, 2}, {3, 3}};
+  IntMap<TypeParam> b{{1, 10}, {2, 20}, {3, 30}};
   int calls = 0;
   EXPECT_TRUE(gomap::maps::equal_func(a, b, [&](int x, int y) {
     ++calls;
@@ -222,9 +235,9 @@ TEST(EqualFunc, CallsEqForEachKey) {
 
 // ------------------------------------------------------------- delete_func
 
-TEST(DeleteFunc, DeletesMatching) {
+TYPED_TEST(DeleteFunc, DeletesMatching) {
   // func DeleteFunc(m, del) { for k, v := range m { if del(k, v) { delete(m, k) } } }
-  auto m = gomap::make<int, int>();
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 1000; ++i) m.set(i, i * 2);
   gomap::maps::delete_func(m, [](const int& k, int& v) {
     EXPECT_EQ(v, k * 2);
@@ -236,8 +249,8 @@ TEST(DeleteFunc, DeletesMatching) {
   EXPECT_EQ(m.size(), 0u);
 }
 
-TEST(DeleteFunc, NilIsNoOp) {
-  IntMap n;
+TYPED_TEST(DeleteFunc, NilIsNoOp) {
+  IntMap<TypeParam> n;
   int calls = 0;
   gomap::maps::delete_func(n, [&](const int&, const int&) {
     ++calls;
@@ -247,10 +260,10 @@ TEST(DeleteFunc, NilIsNoOp) {
   EXPECT_TRUE(n.is_nil());
 }
 
-TEST(DeleteFunc, NaNKeysStay) {
+TYPED_TEST(DeleteFunc, NaNKeysStay) {
   // n := map[float64]int{math.NaN(): 1}; for k := range n { delete(n, k) }
   // fmt.Println(len(n)) -> 1
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   m.set(nan(), 1);
   m.set(2.0, 2);
   gomap::maps::delete_func(m, [](const double&, const int&) { return true; });
@@ -260,8 +273,8 @@ TEST(DeleteFunc, NaNKeysStay) {
 
 // ------------------------------------------------------ keys/values/sorted
 
-TEST(KeysValues, AllEntriesAnyOrder) {
-  auto m = gomap::make<int, std::string>();
+TYPED_TEST(KeysValues, AllEntriesAnyOrder) {
+  auto m = make_map<TypeParam, int, std::string>();
   for (int i = 0; i < 100; ++i) m.set(i, "v" + std::to_string(i));
   std::vector<int> k = gomap::maps::keys(m);
   std::vector<std::string> v = gomap::maps::values(m);
@@ -275,12 +288,12 @@ TEST(KeysValues, AllEntriesAnyOrder) {
   for (int i = 0; i < 100; ++i) want.push_back("v" + std::to_string(i));
   std::sort(want.begin(), want.end());
   EXPECT_EQ(v, want);
-  EXPECT_TRUE(gomap::maps::keys(IntMap()).empty());
-  EXPECT_TRUE(gomap::maps::values(IntMap()).empty());
+  EXPECT_TRUE(gomap::maps::keys(IntMap<TypeParam>()).empty());
+  EXPECT_TRUE(gomap::maps::values(IntMap<TypeParam>()).empty());
 }
 
-TEST(KeysValues, NaNKeysIncluded) {
-  auto m = gomap::make<double, int>();
+TYPED_TEST(KeysValues, NaNKeysIncluded) {
+  auto m = make_map<TypeParam, double, int>();
   m.set(nan(), 1);
   m.set(nan(), 2);
   m.set(1.0, 3);
@@ -292,21 +305,22 @@ TEST(KeysValues, NaNKeysIncluded) {
   EXPECT_EQ(v, (std::vector<int>{1, 2, 3}));
 }
 
-TEST(SortedKeys, Ints) {
-  IntMap m{{5, 0}, {-2, 0}, {9, 0}, {0, 0}};
+TYPED_TEST(SortedKeys, Ints) {
+  IntMap<TypeParam> m{{5, 0}, {-2, 0}, {9, 0}, {0, 0}};
   EXPECT_EQ(gomap::maps::sorted_keys(m), (std::vector<int>{-2, 0, 5, 9}));
-  EXPECT_TRUE(gomap::maps::sorted_keys(IntMap()).empty());
+  EXPECT_TRUE(gomap::maps::sorted_keys(IntMap<TypeParam>()).empty());
 }
 
-TEST(SortedKeys, StringsBytewise) {
-  gomap::Map<std::string, int> m{{"b", 0}, {"a", 0}, {"B", 0}, {"", 0}, {"\xff", 0}, {"aa", 0}};
+TYPED_TEST(SortedKeys, StringsBytewise) {
+  map_t<TypeParam, std::string, int> m{{"b", 0}, {"a", 0},    {"B", 0},
+                                       {"", 0},  {"\xff", 0}, {"aa", 0}};
   EXPECT_EQ(gomap::maps::sorted_keys(m),
             (std::vector<std::string>{"", "B", "a", "aa", "b", "\xff"}));
 }
 
-TEST(SortedKeys, FloatsNaNFirst) {
+TYPED_TEST(SortedKeys, FloatsNaNFirst) {
   // fmt's order (docs/api.md): NaN first, then ascending; -Inf < ... < +Inf.
-  auto m = gomap::make<double, int>();
+  auto m = make_map<TypeParam, double, int>();
   const double inf = std::numeric_limits<double>::infinity();
   for (double k : {3.0, -inf, nan(), 0.5, inf, -7.25, nan()}) m.set(k, 0);
   auto k = gomap::maps::sorted_keys(m);

@@ -126,7 +126,8 @@ class table {
 
   // getWithKey: the full slot holding key, or none.
   template <class Q, class Eq>
-  slot find(std::uint64_t hash, const Q& key, const Eq& eq) {
+  slot find(std::uint64_t hash, const Q& key,
+            const Eq& eq) noexcept(noexcept(eq(key, std::declval<const K&>()))) {
     const ctrl h = h2(hash);
     for (probe_seq seq(h1(hash), length_mask);; seq.next()) {
       group_t* g = group_at(seq.offset);
