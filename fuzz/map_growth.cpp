@@ -37,12 +37,90 @@ namespace {
 
 using K = std::uint64_t;
 using V = std::uint64_t;
-using map_t = gomap::Map<K, V>;
 using hmap_t = gomap::runtime::hmap<K, V, gomap::hash<K>, gomap::equal_to<K>>;
 
-class harness {
+// What both harnesses share: the input, the map and its model, fresh keys,
+// lookups of every key, full loops and one iterator parked across growth.
+template <class Map>
+class growth_base {
+ protected:
+  using map_t = Map;
+  growth_base(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
+
+  void check(bool ok, const std::string& what) {
+    if (!ok) fail(std::string("map_growth/") + engine_name<Map>, what, step_);
+  }
+  K fresh_key() {
+    K k;
+    do k = next_key_++;
+    while (model_.count(k) != 0);
+    return k;
+  }
+  K fresh_key_probe(int i) const { return next_key_ + 1000003ull * (i + 1); }
+  void erase(K k) {
+    m_.erase(k);
+    if (model_.erase(k) != 0 && park_live_) park_.removed(k);
+  }
+
+  void lookup_all() {
+    for (const auto& [k, v] : model_) {
+      const V* p = m_.find(k);
+      check(p != nullptr && *p == v, "a key in the model is not found (or has the wrong value)");
+    }
+    for (int i = 0; i < 8; ++i) check(!m_.contains(fresh_key_probe(i)), "an absent key was found");
+  }
+
+  void full_range() {
+    range_tracker<K> t;
+    t.start(model_);
+    std::size_t n = 0;
+    for (auto&& [k, v] : m_) {
+      const std::string e = t.produce(model_, k, v);
+      check(e.empty(), "range: " + e);
+      ++n;
+    }
+    check(n == model_.size(), "range produced a different number of entries");
+  }
+
+  // One iterator parked mid-walk across growth.
+  void start_park() {
+    park_ = range_tracker<K>();
+    park_.start(model_);
+    it_ = m_.begin();
+    park_live_ = true;
+    see_park();
+  }
+  void see_park() {
+    if (it_ == std::default_sentinel) {
+      const std::string e = park_.finish_complete();
+      check(e.empty(), "parked iterator: " + e);
+      park_live_ = false;
+      it_ = typename map_t::iterator();
+      return;
+    }
+    auto&& [k, v] = *it_;
+    const std::string e = park_.produce(model_, k, v);
+    check(e.empty(), "parked iterator: " + e);
+  }
+  void step_park() {
+    if (!park_live_) return;
+    ++it_;
+    see_park();
+  }
+
+  input in_;
+  std::size_t step_ = 0;
+  map_t m_;
+  std::unordered_map<K, V> model_;
+  K next_key_ = 1;
+  typename map_t::iterator it_;
+  range_tracker<K> park_;
+  bool park_live_ = false;
+};
+
+class harness : growth_base<gomap::Map<K, V>> {
  public:
-  harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
+  harness(const std::uint8_t* d, std::size_t n) : growth_base(d, n) {}
 
   void run() {
     // Start from a hint sometimes, so growth begins at a larger B.
@@ -57,9 +135,6 @@ class harness {
   }
 
  private:
-  void check(bool ok, const std::string& what) {
-    if (!ok) fail("map_growth", what, step_);
-  }
   hmap_t* engine() const { return gomap::runtime::map_access::engine(m_); }
   std::uint64_t bucket_of(K k) const {
     hmap_t* h = engine();
@@ -88,12 +163,6 @@ class harness {
       if (model_.count(k) == 0 && bucket_of(k) == target) return k;
     }
     return fresh_key();
-  }
-  K fresh_key() {
-    K k;
-    do k = next_key_++;
-    while (model_.count(k) != 0);
-    return k;
   }
 
   // Insert a new key and check hashGrow's decision (mapassign).
@@ -131,57 +200,6 @@ class harness {
     // waits for the next insert to double.
     if (new_key && !h->growing())
       check(!hmap_t::over_load_factor(h->count, h->B), "map over the load factor and not growing");
-  }
-  void erase(K k) {
-    m_.erase(k);
-    if (model_.erase(k) != 0 && park_live_) park_.removed(k);
-  }
-
-  void lookup_all() {
-    for (const auto& [k, v] : model_) {
-      const V* p = m_.find(k);
-      check(p != nullptr && *p == v, "a key in the model is not found (or has the wrong value)");
-    }
-    for (int i = 0; i < 8; ++i) check(!m_.contains(fresh_key_probe(i)), "an absent key was found");
-  }
-  K fresh_key_probe(int i) const { return next_key_ + 1000003ull * (i + 1); }
-
-  void full_range() {
-    range_tracker<K> t;
-    t.start(model_);
-    std::size_t n = 0;
-    for (auto&& [k, v] : m_) {
-      const std::string e = t.produce(model_, k, v);
-      check(e.empty(), "range: " + e);
-      ++n;
-    }
-    check(n == model_.size(), "range produced a different number of entries");
-  }
-
-  // One iterator parked mid-walk across growth.
-  void start_park() {
-    park_ = range_tracker<K>();
-    park_.start(model_);
-    it_ = m_.begin();
-    park_live_ = true;
-    see_park();
-  }
-  void see_park() {
-    if (it_ == std::default_sentinel) {
-      const std::string e = park_.finish_complete();
-      check(e.empty(), "parked iterator: " + e);
-      park_live_ = false;
-      it_ = map_t::iterator();
-      return;
-    }
-    auto&& [k, v] = *it_;
-    const std::string e = park_.produce(model_, k, v);
-    check(e.empty(), "parked iterator: " + e);
-  }
-  void step_park() {
-    if (!park_live_) return;
-    ++it_;
-    see_park();
   }
 
   void one_op() {
@@ -305,19 +323,10 @@ class harness {
       }
     }
   }
-
-  input in_;
-  std::size_t step_ = 0;
-  map_t m_;
-  std::unordered_map<K, V> model_;
-  K next_key_ = 1;
-  map_t::iterator it_;
-  range_tracker<K> park_;
-  bool park_live_ = false;
 };
 
 // The Swiss engine under the same input.
-class swiss_harness {
+class swiss_harness : growth_base<gomap::SwissMap<K, V>> {
   using map_t = gomap::SwissMap<K, V>;
   using engine_t = gomap::runtime::swiss::map<K, V, gomap::hash<K>, gomap::equal_to<K>>;
   using table_t = engine_t::table_t;
@@ -325,7 +334,7 @@ class swiss_harness {
   static constexpr std::size_t max_entries = 2500;  // two levels of splits, still fast
 
  public:
-  swiss_harness(const std::uint8_t* d, std::size_t n) : in_(d, n) {}
+  swiss_harness(const std::uint8_t* d, std::size_t n) : growth_base(d, n) {}
 
   void run() {
     const std::uint8_t h = in_.byte();
@@ -340,9 +349,6 @@ class swiss_harness {
   }
 
  private:
-  void check(bool ok, const std::string& what) {
-    if (!ok) fail("map_growth/SwissMap", what, step_);
-  }
   engine_t* engine() const { return gomap::runtime::map_access::engine(m_); }
   table_t* table_of(K k) const {
     engine_t* e = engine();
@@ -378,12 +384,6 @@ class swiss_harness {
     check(inv.empty(), "check_invariants: " + inv);
   }
 
-  K fresh_key() {
-    K k;
-    do k = next_key_++;
-    while (model_.count(k) != 0);
-    return k;
-  }
   // A key not in the map that lands in table t (any key if t is small).
   K fresh_key_for(const table_t* t) {
     for (int tries = 0; tries < 1 << 14; ++tries) {
@@ -441,56 +441,6 @@ class swiss_harness {
       check(e->dir->global_depth == std::max(gd, t2->local_depth),
             "the directory did not double exactly when a split needed a new bit");
     }
-  }
-  void erase(K k) {
-    m_.erase(k);
-    if (model_.erase(k) != 0 && park_live_) park_.removed(k);
-  }
-
-  void lookup_all() {
-    for (const auto& [k, v] : model_) {
-      const V* p = m_.find(k);
-      check(p != nullptr && *p == v, "a key in the model is not found (or has the wrong value)");
-    }
-    for (K i = 1; i <= 8; ++i)
-      check(!m_.contains(next_key_ + 1000003ull * i), "an absent key was found");
-  }
-
-  void full_range() {
-    range_tracker<K> t;
-    t.start(model_);
-    std::size_t n = 0;
-    for (auto&& [k, v] : m_) {
-      const std::string e = t.produce(model_, k, v);
-      check(e.empty(), "range: " + e);
-      ++n;
-    }
-    check(n == model_.size(), "range produced a different number of entries");
-  }
-
-  void start_park() {
-    park_ = range_tracker<K>();
-    park_.start(model_);
-    it_ = m_.begin();
-    park_live_ = true;
-    see_park();
-  }
-  void see_park() {
-    if (it_ == std::default_sentinel) {
-      const std::string e = park_.finish_complete();
-      check(e.empty(), "parked iterator: " + e);
-      park_live_ = false;
-      it_ = map_t::iterator();
-      return;
-    }
-    auto&& [k, v] = *it_;
-    const std::string e = park_.produce(model_, k, v);
-    check(e.empty(), "parked iterator: " + e);
-  }
-  void step_park() {
-    if (!park_live_) return;
-    ++it_;
-    see_park();
   }
 
   std::uint64_t room() const { return room_of(m_); }
@@ -633,15 +583,6 @@ class swiss_harness {
       }
     }
   }
-
-  input in_;
-  std::size_t step_ = 0;
-  map_t m_;
-  std::unordered_map<K, V> model_;
-  K next_key_ = 1;
-  map_t::iterator it_;
-  range_tracker<K> park_;
-  bool park_live_ = false;
 };
 
 }  // namespace
