@@ -15,10 +15,12 @@ preset_configure() {
   fi
 }
 
-# preset_build_test PRESET [ctest args...]: configure, build and test one preset.
+# preset_build_test PRESET [--target T] [ctest args...]: configure, build (all,
+# or target T) and test one preset.
 preset_build_test() {
-  local preset=$1; shift
+  local preset=$1 target=(); shift
+  if [[ ${1:-} == --target ]]; then target=(--target "$2"); shift 2; fi
   preset_configure "$preset" &&
-    cmake --build --preset "$preset" -j "${GOMAP_JOBS:-2}" &&
+    cmake --build --preset "$preset" -j "${GOMAP_JOBS:-2}" "${target[@]}" &&
     ctest --preset "$preset" -j "${GOMAP_JOBS:-2}" "$@"
 }
