@@ -1,4 +1,4 @@
-// Adapters of the C++ peers for single.hpp (gomap's is in single_gomap.cpp).
+// Adapters of the C++ peers for single.hpp (gomap's is in gomap_adapter.hpp).
 // Each peer uses its own default hash, as a user would; only std::hash lacks
 // one for std::array, so BigKey gets a field-by-field combine there.
 #pragma once
