@@ -45,4 +45,11 @@ struct GomapAdapter {
   }
 };
 
+// Registers every single-threaded workload on MapT under the name impl.
+template <template <class, class> class MapT>
+bool register_gomap(const char* impl) {
+  register_single<GomapAdapter<MapT>>(impl);
+  return true;
+}
+
 }  // namespace gomap_bench

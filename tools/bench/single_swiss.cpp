@@ -12,9 +12,5 @@
 namespace {
 template <class K, class V>
 using map_t = gomap::SwissMap<K, V>;
-
-const bool registered = [] {
-  gomap_bench::register_single<gomap_bench::GomapAdapter<map_t>>(GOMAP_BENCH_SWISS_IMPL);
-  return true;
-}();
+const bool registered = gomap_bench::register_gomap<map_t>(GOMAP_BENCH_SWISS_IMPL);
 }  // namespace
