@@ -176,6 +176,7 @@ class rcu_domain {
     // Counted before the push so that pending() never sees more reclaimed than retired.
     r->retired.store(r->retired.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     h->rcu_next = r->inbox.load(std::memory_order_relaxed);
+    GOMAP_YIELD("rcu.retire.push");  // a collector may take the inbox first
     // Release: the unlink before retire must happen-before the collector's tag RMW.
     while (!r->inbox.compare_exchange_weak(h->rcu_next, h, std::memory_order_release,
                                            std::memory_order_relaxed)) {

@@ -90,6 +90,7 @@ class rw_spinlock {
       GOMAP_YIELD("rw_spinlock.lock_shared.retry");
       std::uint32_t s = state_.load(std::memory_order_relaxed);
       if ((s & (writer | pending)) == 0) {
+        GOMAP_YIELD("rw_spinlock.lock_shared.cas");  // another thread may move first
         if (state_.compare_exchange_weak(s, s + reader, std::memory_order_acquire,
                                          std::memory_order_relaxed))
           return;
@@ -121,6 +122,7 @@ class rw_spinlock {
       GOMAP_YIELD("rw_spinlock.lock.retry");
       std::uint32_t s = state_.load(std::memory_order_relaxed);
       if ((s & ~pending) == 0) {
+        GOMAP_YIELD("rw_spinlock.lock.cas");  // another thread may move first
         if (state_.compare_exchange_weak(s, writer, std::memory_order_acquire,
                                          std::memory_order_relaxed))
           return;
