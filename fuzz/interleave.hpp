@@ -42,6 +42,12 @@
 #include <utility>
 #include <vector>
 
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <gomap/hash_trie_map.hpp>
 #include <gomap/rcu.hpp>
 #include <gomap/runtime/rw_spinlock.hpp>
@@ -821,8 +827,23 @@ enum class rcu_op : std::uint8_t {
   synchronize,
   barrier,
   collect,
+  thread_churn,  // a short-lived real thread reads a slot, retires its object and exits
+  fork_child,    // fork(): the child reads, retires and runs rcu_barrier alone
   count_
 };
+
+// fork() from a logical thread: the child holds only the forking thread, so it leaves the
+// schedule and the parent's books before rcu's own child handler runs (handlers registered
+// earlier run first; this one registers during static initialization, before any thread
+// meets rcu).  Otherwise that handler's unlock would wait for a thread that is not there.
+extern "C" int __llvm_profile_write_file() __attribute__((weak));  // clang's coverage runtime
+
+inline void leave_schedule_in_child() noexcept {
+  gomap::runtime::sched::tls_hooks = nullptr;
+  gomap::runtime::sched::rcu_observer_ptr = nullptr;
+}
+inline const bool child_leaves_schedule =
+    (pthread_atfork(nullptr, nullptr, &leave_schedule_in_child), true);
 
 // An object the reclaimer manages. Freeing marks it dead and keeps its memory until the
 // run ends, so a reader that reaches a freed object sees `freed` in every build.
@@ -890,7 +911,9 @@ inline run_stats rcu_run(const rcu_scenario& s, chooser& c) {
               GOMAP_YIELD("test.rcu.load");
               const rcu_object* p = slots[0].load(std::memory_order_acquire);
               {
-                gomap::rcu_reader inner;
+                // The inner section through the Lockable interface's try_lock.
+                std::unique_lock inner(gomap::rcu_default_domain(), std::try_to_lock);
+                if (!inner.owns_lock()) fail("rcu: try_lock of a read section failed");
                 GOMAP_YIELD("test.rcu.load");
                 const rcu_object* q = slots[1].load(std::memory_order_acquire);
                 GOMAP_YIELD("test.rcu.use");
@@ -919,14 +942,69 @@ inline run_stats rcu_run(const rcu_scenario& s, chooser& c) {
             case rcu_op::collect:
               gomap::rcu_access::collect();
               break;
+            case rcu_op::thread_churn: {
+              // Outside the schedule (its yield points do nothing) while this logical
+              // thread waits for it: it registers (reusing an exited thread's record when
+              // there is one), and at exit hands its record back with its inbox on it.
+              const std::size_t in_use = gomap::rcu_access::records_in_use();
+              const std::size_t records = gomap::rcu_access::records();
+              std::thread t([&, slot] {
+                {
+                  gomap::rcu_reader guard;
+                  use(slots[slot].load(std::memory_order_acquire));
+                }
+                replace(slot)->retire(rcu_object_deleter{});
+              });
+              t.join();
+              if (gomap::rcu_access::records_in_use() != in_use) {
+                fail("rcu: an exited thread's record is still in use");
+              }
+              if (gomap::rcu_access::records() > records + 1) {
+                fail("rcu: one thread added more than one record");
+              }
+              break;
+            }
+            case rcu_op::fork_child: {
+              GOMAP_YIELD("test.rcu.fork");
+              const pid_t pid = ::fork();
+              if (pid < 0) fail("rcu: fork() failed");
+              if (pid == 0) {
+                // The child: rcu's fork handler released every other thread's record, so
+                // rcu_barrier must return and leave nothing pending.
+                int rc = gomap::runtime::sched::tls_hooks == nullptr ? 0 : 3;
+                {
+                  gomap::rcu_reader guard;
+                  if (slots[slot].load(std::memory_order_acquire)->freed.load()) rc = 4;
+                }
+                replace(slot)->retire(rcu_object_deleter{});
+                gomap::rcu_barrier();
+                if (gomap::rcu_access::pending() != 0) rc = 5;
+                // _exit skips atexit: a coverage build writes the child's profile here.
+                if (&__llvm_profile_write_file != nullptr) __llvm_profile_write_file();
+                ::_exit(rc);
+              }
+              int status = 0;
+              while (::waitpid(pid, &status, 0) < 0) {
+                if (errno != EINTR) fail("rcu: waitpid() failed");
+              }
+              if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                fail(
+                    "rcu: the forked child failed (3: still scheduled, 4: reached a freed "
+                    "object, 5: retires pending after rcu_barrier): status " +
+                    std::to_string(status));
+              }
+              break;
+            }
             case rcu_op::count_:
               break;
           }
         }
       });
     }
+    const std::uint64_t epoch_before = gomap::rcu_access::epoch();
     sched.run(std::move(bodies));
     stats.steps = sched.steps();
+    if (gomap::rcu_access::epoch() < epoch_before) fail("rcu: the epoch went back");
     for (auto& sl : slots) sl.load()->retire(rcu_object_deleter{});
     books.check_drained();
     stats.retires = books.retires();

@@ -217,6 +217,23 @@ TEST(InterleaveRcu, TwoRetirersAndBarrier) {
   EXPECT_GT(explore("rcu retirers/barrier", [&](chooser& c) { rcu_run(s, c); }), 10u);
 }
 
+// A thread that exits hands its record back (with what it retired still in its inbox) and
+// the next one reuses it; the others' read sections and collections run around that.
+TEST(InterleaveRcu, ExitingThreadsAgainstReaders) {
+  rcu_scenario s;
+  s.threads = {{{rcu_op::thread_churn, 0}, {rcu_op::thread_churn, 1}},
+               {{rcu_op::read, 0}, {rcu_op::collect, 0}}};
+  EXPECT_GT(explore("rcu exiting threads/readers", [&](chooser& c) { rcu_run(s, c); }), 10u);
+}
+
+// fork() while the other thread is anywhere in a read section, a retire or a collection:
+// the child's rcu_barrier must return (its fork handler released the lost threads' records).
+TEST(InterleaveRcu, ForkAgainstReaderAndRetirer) {
+  rcu_scenario s;
+  s.threads = {{{rcu_op::fork_child, 0}}, {{rcu_op::read_nested, 0}, {rcu_op::retire, 1}}};
+  EXPECT_GT(explore("rcu fork/reader/retirer", [&](chooser& c) { rcu_run(s, c); }), 10u);
+}
+
 TEST(InterleaveRwSpinlock, ReadersAndWriters) {
   std::vector<std::vector<lock_op>> t = {{lock_op::read, lock_op::write},
                                          {lock_op::write, lock_op::try_read}};
