@@ -836,14 +836,16 @@ enum class rcu_op : std::uint8_t {
 // schedule and the parent's books before rcu's own child handler runs (handlers registered
 // earlier run first; this one registers during static initialization, before any thread
 // meets rcu).  Otherwise that handler's unlock would wait for a thread that is not there.
-extern "C" int __llvm_profile_write_file() __attribute__((weak));  // clang's coverage runtime
-
 inline void leave_schedule_in_child() noexcept {
   gomap::runtime::sched::tls_hooks = nullptr;
   gomap::runtime::sched::rcu_observer_ptr = nullptr;
 }
 inline const bool child_leaves_schedule =
     (pthread_atfork(nullptr, nullptr, &leave_schedule_in_child), true);
+
+// clang's coverage runtime, present only in coverage builds: the forked child calls it before
+// _exit (which skips the atexit hook that would write its profile).
+extern "C" int __llvm_profile_write_file() __attribute__((weak));
 
 // An object the reclaimer manages. Freeing marks it dead and keeps its memory until the
 // run ends, so a reader that reaches a freed object sees `freed` in every build.
