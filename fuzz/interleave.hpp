@@ -27,6 +27,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -1018,7 +1019,8 @@ inline run_stats rcu_run(const rcu_scenario& s, chooser& c) {
 
 // ---------------------------------------------------------------- the shard lock
 
-enum class lock_op : std::uint8_t { read, write, try_read, try_write, count_ };
+// write_os_contended: a write with a contender the scheduler does not run (below).
+enum class lock_op : std::uint8_t { read, write, try_read, try_write, write_os_contended, count_ };
 
 // Threads take runtime::rw_spinlock shared or exclusive around a critical section with a
 // yield point inside, and check mutual exclusion there.
@@ -1065,6 +1067,32 @@ inline run_stats rw_spinlock_run(const std::vector<std::vector<lock_op>>& thread
               lock.unlock();
             }
             break;
+          case lock_op::write_os_contended: {
+            // A logical thread that waits hands the baton over at GOMAP_SPIN and never
+            // reaches spin_backoff, the pause-then-yield wait of a real contended shard.
+            // Here an OS thread outside the schedule (its points pass straight through)
+            // asks for the lock this thread holds and waits the real way. Its wait
+            // depends on the OS, not on the input, and the result does not: it gets
+            // the lock once this thread lets go, alone in it.
+            lock.lock();
+            exclusive_section();
+            std::atomic<bool> asking{false};
+            bool alone = false;
+            std::thread os([&] {
+              asking.store(true);
+              lock.lock();
+              alone = writers == 0 && readers == 0;
+              lock.unlock();
+            });
+            while (!asking.load()) std::this_thread::yield();
+            // Long enough for its 128 pauses and some yields; no logical thread runs
+            // meanwhile (this one holds the baton).
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+            lock.unlock();
+            os.join();
+            if (!alone) fail("rw_spinlock: a writer outside the schedule got in while held");
+            break;
+          }
           case lock_op::count_:
             break;
         }
