@@ -44,7 +44,7 @@ for src in "$SRC_ROOT"/runtime/src/*.cpp "$SRC_ROOT"/detect/src/*.cpp; do
 done
 
 # Harnesses whose component exists (SyncMap and ShardedMap land separately).
-harnesses=(map_ops map_keys map_growth hash)
+harnesses=(map_ops map_keys map_growth map_throw hash)
 [[ -f $SRC_ROOT/runtime/include/gomap/sync_map.hpp ]] && harnesses+=(sync_map_ops)
 [[ -f $SRC_ROOT/runtime/include/gomap/sharded_map.hpp ]] && harnesses+=(sharded_ops)
 

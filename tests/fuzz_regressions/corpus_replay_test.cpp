@@ -23,6 +23,9 @@ int run(const std::uint8_t*, std::size_t);
 namespace map_growth {
 int run(const std::uint8_t*, std::size_t);
 }
+namespace map_throw {
+int run(const std::uint8_t*, std::size_t);
+}
 namespace hash {
 int run(const std::uint8_t*, std::size_t);
 }
@@ -64,6 +67,9 @@ TEST(FuzzCorpusReplay, MapKeys) {
 }
 TEST(FuzzCorpusReplay, MapGrowth) {
   EXPECT_GT(replay("map_growth", gomap_fuzz::map_growth::run), 0u);
+}
+TEST(FuzzCorpusReplay, MapThrow) {
+  EXPECT_GT(replay("map_throw", gomap_fuzz::map_throw::run), 0u);
 }
 TEST(FuzzCorpusReplay, Hash) {
   EXPECT_GT(replay("hash", gomap_fuzz::hash::run), 0u);

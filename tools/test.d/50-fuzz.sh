@@ -13,7 +13,7 @@ scale=${GOMAP_FUZZ_SMOKE_SCALE:-1}
 fuzz_seed=${GOMAP_FUZZ_SMOKE_SEED:-1}
 # Executions per harness (corpus replay included): about 15 s each on this
 # project's 2-core machines, from the harnesses' measured speeds.
-declare -A runs=([map_ops]=40000 [map_keys]=40000 [map_growth]=1500 [hash]=100000
+declare -A runs=([map_ops]=40000 [map_keys]=40000 [map_growth]=1500 [map_throw]=6000 [hash]=100000
                  [sync_map_ops]=40000 [sharded_ops]=30000
                  # the interleaving harnesses (docs/interleave.md): ~25 s each here
                  [interleave_sync_map]=20000 [interleave_hash_trie_map]=20000
