@@ -6,7 +6,8 @@
 // overflow chains, empties them again so Go's overflow counter reaches 2^B
 // (a same-size grow on the next insert), fills the table to exactly
 // loadFactor*2^B (a doubling grow on the next insert), and then drives
-// incremental evacuation with writes, lookups and iterators in between.
+// incremental evacuation with writes, lookups and iterators in between,
+// and shrinks the map back (shrink_to_fit) under a parked iterator.
 // After every step: the model, the runtime's invariant checker, and Go's
 // growth rules (hashGrow fires exactly when overLoadFactor or
 // tooManyOverflowBuckets says so; growth finishes; nevacuate only moves
@@ -292,10 +293,22 @@ class harness : growth_base<gomap::Map<K, V>> {
         break;
       }
       case 12:
-        if ((in_.byte() & 3) == 0) {
-          m_.clear();
-          if (!model_.empty() && park_live_) park_.cleared();
-          model_.clear();
+        switch (in_.byte() & 3) {
+          case 0:
+            m_.clear();
+            if (!model_.empty() && park_live_) park_.cleared();
+            model_.clear();
+            break;
+          case 1: {  // shrink_to_fit: makemap's B for len(m), settled, chains compacted
+            m_.shrink_to_fit();
+            const gomap::MapStats st = m_.stats();
+            const auto want = hmap_t::hint_to_B(static_cast<std::int64_t>(model_.size()));
+            check(!st.growing && st.B == want, "shrink_to_fit: not makemap's B for len(m)");
+            if (model_.empty()) check(engine()->buckets == nullptr, "shrink_to_fit kept buckets");
+            break;
+          }
+          default:
+            break;
         }
         break;
       default: {  // mutating loop: every produced entry triggers inserts/erases

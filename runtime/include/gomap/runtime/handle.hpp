@@ -228,10 +228,8 @@ class map_handle {
 
   // Rebuild at the size a fresh map gets for len(m) entries, keeping the
   // handle, the seed and the guarantees of a loop in progress; never
-  // automatic (beyond Go: golang/go#20135).  A no-op on nil.  SwissMap
-  // only so far: the classic engine has no shrinking rebuild yet.
-  void shrink_to_fit() const requires requires(Engine& e) { e.shrink_to_fit(); }
-  {
+  // automatic (beyond Go: golang/go#20135).  A no-op on nil.
+  void shrink_to_fit() const {
     if (h_) h_->shrink_to_fit();
   }
 

@@ -1,5 +1,6 @@
 // The classic engine's growth: hashGrow, growWork, evacuate and
-// advanceEvacuationMark of Go's runtime/map.go, plus reserve.
+// advanceEvacuationMark of Go's runtime/map.go, plus reserve and
+// shrink_to_fit.
 //
 // A grow allocates the new array and commits (commit_grow); the entries move
 // later, two old buckets per write (grow_work), each by evacuate:
@@ -263,22 +264,29 @@ void hmap<K, V, Hash, Eq>::undo_key(bucket* dst, std::size_t di, bucket* src, st
     policy::template destroy<K>(dst->key_slot_at(di));
 }
 
-// Undo step 2 for the first `done` entries: nothrow-relocated objects go back
-// to their source cells, copies are destroyed; X and Y are emptied.
+// Undo one relocate_cell that succeeded: nothrow-relocated objects go back to
+// their source cell, copies are destroyed, and the destination cell is empty.
+template <class K, class V, class Hash, class Eq>
+void hmap<K, V, Hash, Eq>::undo_cell(bucket* dst, std::size_t di, bucket* src, std::size_t si,
+                                     bool keep) noexcept {
+  const bool elem_copied = (keep && maptype::keep_values) || !maptype::nothrow_relocate_elem;
+  undo_key(dst, di, src, si, keep);
+  if (elem_copied)
+    policy::template destroy<V>(dst->elem_slot_at(di));
+  else
+    policy::template unrelocate<V>(src->elem_slot_at(si), dst->elem_slot_at(di));
+  dst->tophash[di] = empty_rest;
+}
+
+// Undo step 2 for the first `done` entries; X and Y are emptied.
 template <class K, class V, class Hash, class Eq>
 void hmap<K, V, Hash, Eq>::rollback_evacuation(const evac_plan& plan, std::size_t done,
                                                const evac_dst heads[2], bool keep) noexcept {
   evac_dst dst[2] = {heads[0], heads[1]};
-  const bool elem_copied = (keep && maptype::keep_values) || !maptype::nothrow_relocate_elem;
   for (std::size_t j = 0; j < done; ++j) {
     const evac_item& it = plan[j];
     auto [d, di] = dst[it.use_y].next();
-    undo_key(d, di, it.src, it.i, keep);
-    if (elem_copied)
-      policy::template destroy<V>(d->elem_slot_at(di));
-    else
-      policy::template unrelocate<V>(it.src->elem_slot_at(it.i), d->elem_slot_at(di));
-    d->tophash[di] = empty_rest;
+    undo_cell(d, di, it.src, it.i, keep);
   }
 }
 
@@ -327,6 +335,117 @@ void hmap<K, V, Hash, Eq>::reserve(std::int64_t n) {
     commit_grow(array::make(static_cast<std::uint8_t>(B + 1)), /*same_size=*/false);
     finish_growth();
   }
+}
+
+// shrink_to_fit (beyond Go: golang/go#20135): rebuild the map at the B that
+// makemap gives len(m) entries, with no overflow chains it does not need.
+// Never automatic.  In one call:
+//
+//   1. settle  finish the grow in progress, if any;
+//   2. plan    hash every live key (may throw: nothing changed), then
+//              allocate the new array and link the overflow buckets its
+//              chains need (may throw: the array is freed, nothing changed);
+//   3. move    relocate_cell, as evacuate does: keys (and NaN keys' values)
+//              are copied while an iterator holds the old array; a throwing
+//              copy undoes what moved (undo_cell) and nothing has changed;
+//   4. commit  (noexcept) mark every old cell evacuated and install the new
+//              array.
+//
+// A loop walking the old array then finds only evacuated cells and looks
+// each key up in the new one, as after a grow: nothing produced twice,
+// nothing deleted produced.  Its bucket index is hash & mask(B) at its own
+// B, which stays meaningful whatever B the map has later (the seed is kept).
+template <class K, class V, class Hash, class Eq>
+void hmap<K, V, Hash, Eq>::shrink_to_fit() {
+  if (buckets == nullptr) return;
+  detect::check_write(state, this);
+  detect::write_scope ws(state, this);
+  finish_growth();
+  const std::uint8_t target = hint_to_B(static_cast<std::int64_t>(count));
+  if (count == 0) {  // a fresh map has no buckets before its first write
+    std::exchange(buckets, nullptr)->release();
+    B = 0;
+    noverflow = 0;
+    return;
+  }
+  array* const old = buckets;
+  if (target == B && old->overflow_used == 0) return;  // already a fresh map's shape
+  const bool keep = old->shared();                     // an iterator walks it
+
+  struct relocation {
+    bucket* src;
+    bucket* dst;
+    std::uint64_t index;  // bucket in the new array
+    std::uint8_t si, di, top;
+  };
+  std::vector<relocation> moves;
+  moves.reserve(count);
+  for (std::uint64_t i = 0; i < old->nmain; ++i)
+    for (bucket* b = old->at(i); b != nullptr; b = b->overflow)
+      for (std::size_t j = 0; j < bucket_cnt; ++j)
+        if (b->is_full(j)) {
+          const std::uint64_t hash = hash_of(b->key(j));
+          moves.push_back({b, nullptr, hash & bucket_mask(target), static_cast<std::uint8_t>(j), 0,
+                           tophash(hash)});
+        }
+  array* const na = array::make(target);
+  std::uint64_t overflow = 0;
+  try {
+    std::vector<evac_dst> tail(bucket_shift(target));
+    for (relocation& m : moves) {
+      evac_dst& t = tail[m.index];
+      if (t.b == nullptr) {
+        t.b = na->at(m.index);
+      } else if (t.i == bucket_cnt) {
+        t.b->overflow = na->new_overflow_bucket();
+        t.b = t.b->overflow;
+        t.i = 0;
+        ++overflow;
+      }
+      m.dst = t.b;
+      m.di = static_cast<std::uint8_t>(t.i++);
+    }
+    if (keep) old->ensure_kept_bitmap();
+  } catch (...) {
+    na->release();
+    throw;
+  }
+
+  std::size_t done = 0;
+  try {
+    for (; done < moves.size(); ++done) {
+      const relocation& m = moves[done];
+      relocate_cell(m.dst, m.di, m.src, m.si, keep);
+      m.dst->tophash[m.di] = m.top;
+    }
+  } catch (...) {
+    while (done-- > 0)
+      undo_cell(moves[done].dst, moves[done].di, moves[done].src, moves[done].si, keep);
+    na->release();
+    throw;
+  }
+
+  for (const relocation& m : moves) {
+    if (!keep) {
+      policy::template destroy<K>(m.src->key_slot_at(m.si));
+      policy::template destroy<V>(m.src->elem_slot_at(m.si));
+    } else if constexpr (!maptype::keep_values) {
+      policy::template destroy<V>(m.src->elem_slot_at(m.si));
+    }
+    m.src->tophash[m.si] = evacuated_x;
+  }
+  for (std::uint64_t i = 0; i < old->nmain; ++i) {
+    for (bucket* b = old->at(i); b != nullptr; b = b->overflow)
+      for (std::size_t j = 0; j < bucket_cnt; ++j)
+        if (is_empty(b->tophash[j])) b->tophash[j] = evacuated_empty;
+    if (keep) old->set_kept(i);
+  }
+  buckets = na;
+  B = target;
+  // incrnoverflow's count: exact below B = 16, one in 2^(B-15) above.
+  noverflow = static_cast<std::uint16_t>(
+      std::min<std::uint64_t>(target < 16 ? overflow : overflow >> (target - 15), 0xFFFF));
+  old->release();
 }
 
 }  // namespace gomap::runtime

@@ -5,7 +5,7 @@
 //   bucket.hpp        the bucket (bmap), tophash states, named match operations
 //   bucket_array.hpp  2^B buckets + overflow buckets, reference counted
 //   hmap.hpp          the map header; lookup, assign, delete, clear  (this file)
-//   growth.hpp        hashGrow, growWork, evacuate, reserve
+//   growth.hpp        hashGrow, growWork, evacuate, reserve, shrink_to_fit
 //   hiter.hpp         the iterator (mapiterinit / mapiternext)
 //   debug.hpp         stats, the bucket visitor, the invariant checker
 //
@@ -495,6 +495,7 @@ class hmap : public block_cache::cached {
   void advance_evacuation_mark(std::uint64_t newbit) noexcept;
   void finish_growth();
   void reserve(std::int64_t n);
+  void shrink_to_fit();
 
   // -------------------------------------------------------------------------
   // Introspection (debug.hpp).
@@ -512,6 +513,8 @@ class hmap : public block_cache::cached {
   void relocate_cell(bucket* dst, std::size_t di, bucket* src, std::size_t si, bool keep);
   static void undo_key(bucket* dst, std::size_t di, bucket* src, std::size_t si,
                        bool keep) noexcept;
+  static void undo_cell(bucket* dst, std::size_t di, bucket* src, std::size_t si,
+                        bool keep) noexcept;
   void rollback_evacuation(const evac_plan& plan, std::size_t done, const evac_dst heads[2],
                            bool keep) noexcept;
 };
