@@ -1,12 +1,14 @@
 // Port of Go's TestMapStringBytesLookup (runtime/map_test.go): looking up a
 // std::string key through a std::string_view or const char* must not build a
-// std::string (Go: m[string(bytes)] does not allocate); and the per-thread
+// std::string (Go: m[string(bytes)] does not allocate), on both engines
+// (typed tests); and the per-thread
 // block cache (runtime/block_cache.hpp) that lets a map made and dropped in a
 // loop skip malloc, as Go's stack-allocated maps do.  This binary replaces the
 // global operator new/delete to count allocations and frees.
 #include <gtest/gtest.h>
 #include <gomap/map.hpp>
 #include <gomap/runtime/block_cache.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -17,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+
+#include "../common/engines.hpp"
 
 namespace {
 std::atomic<long> g_allocs{0};
@@ -106,14 +110,19 @@ long allocs_of(F&& f) {
 const std::string kLong = "a key that is far too long for the small string optimisation";
 const std::string kMissing = "a missing key, also far too long for the small string buffer";
 
-gomap::Map<std::string, int> filled() {
-  auto m = gomap::make<std::string, int>();
+using gomap_test::make_map;
+
+template <class Engine>
+gomap_test::map_t<Engine, std::string, int> filled() {
+  auto m = make_map<Engine, std::string, int>();
   m.set(kLong, 1);
   for (int i = 0; i < 100; ++i) m.set(kLong + std::to_string(i), i);
   return m;
 }
 
-TEST(Alloc, CounterWorks) {
+GOMAP_TYPED_SUITE(Alloc);
+
+TEST(AllocCounter, Works) {
   // The replacement operator new is in effect (else every test below passes
   // vacuously).
   EXPECT_GE(allocs_of([] { std::string s(kLong.c_str()); }), 1);
@@ -124,9 +133,9 @@ TEST(Alloc, CounterWorks) {
             1);
 }
 
-TEST(Alloc, StringViewLookupDoesNotAllocate) {
+TYPED_TEST(Alloc, StringViewLookupDoesNotAllocate) {
   // TestMapStringBytesLookup: m[string(buf)] "should not allocate".
-  const auto m = filled();
+  const auto m = filled<TypeParam>();
   const std::string_view hit = kLong, miss = kMissing;
   int got = 0;
   bool ok = false;
@@ -148,8 +157,8 @@ TEST(Alloc, StringViewLookupDoesNotAllocate) {
   EXPECT_EQ(got, 0);
 }
 
-TEST(Alloc, CharPointerLookupDoesNotAllocate) {
-  const auto m = filled();
+TYPED_TEST(Alloc, CharPointerLookupDoesNotAllocate) {
+  const auto m = filled<TypeParam>();
   const char* hit = kLong.c_str();
   const char* miss = kMissing.c_str();
   int got = 0;
@@ -167,8 +176,8 @@ TEST(Alloc, CharPointerLookupDoesNotAllocate) {
   EXPECT_EQ(got, 1);
 }
 
-TEST(Alloc, EraseDoesNotAllocate) {
-  const auto m = filled();
+TYPED_TEST(Alloc, EraseDoesNotAllocate) {
+  const auto m = filled<TypeParam>();
   const std::string k1 = kLong + "1", k2 = kLong + "2";
   const std::string_view sv = k1;
   const char* cp = k2.c_str();
@@ -195,8 +204,8 @@ struct ViewEq {
   bool operator()(std::string_view a, std::string_view b) const { return a == b; }
 };
 
-TEST(Alloc, CustomTransparentHasherDoesNotAllocate) {
-  auto m = gomap::make<std::string, int, ViewHash, ViewEq>();
+TYPED_TEST(Alloc, CustomTransparentHasherDoesNotAllocate) {
+  auto m = make_map<TypeParam, std::string, int, ViewHash, ViewEq>();
   m.set(kLong, 7);
   const std::string_view sv = kLong;
   int got = 0;
@@ -209,10 +218,11 @@ TEST(Alloc, CustomTransparentHasherDoesNotAllocate) {
   EXPECT_EQ(m.size(), 0u);
 }
 
-TEST(Alloc, NonTransparentHasherStillAcceptsViews) {
+TYPED_TEST(Alloc, NonTransparentHasherStillAcceptsViews) {
   // std::hash<std::string> is not transparent here: the lookup converts to
   // K first (allocation allowed), and must still find the key.
-  auto m = gomap::make<std::string, int, std::hash<std::string>, std::equal_to<std::string>>();
+  auto m =
+      make_map<TypeParam, std::string, int, std::hash<std::string>, std::equal_to<std::string>>();
   m.set(kLong, 3);
   EXPECT_EQ(m.get(std::string_view(kLong)), 3);
   EXPECT_TRUE(m.contains(kLong.c_str()));
@@ -220,15 +230,15 @@ TEST(Alloc, NonTransparentHasherStillAcceptsViews) {
   EXPECT_EQ(m.size(), 0u);
 }
 
-TEST(Alloc, NilMapReadsDoNotAllocate) {
-  const gomap::Map<std::string, int> m;
+TYPED_TEST(Alloc, NilMapReadsDoNotAllocate) {
+  const gomap_test::map_t<TypeParam, std::string, int> m;
   EXPECT_EQ(allocs_of([&] { (void)m.get(std::string_view(kLong)); }), 0);
   EXPECT_EQ(allocs_of([&] { (void)m.contains(kLong.c_str()); }), 0);
   EXPECT_EQ(allocs_of([&] { m.erase(std::string_view(kLong)); }), 0);
 }
 
-TEST(Alloc, IntLookupsDoNotAllocate) {
-  auto m = gomap::make<int, int>();
+TYPED_TEST(Alloc, IntLookupsDoNotAllocate) {
+  auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 1000; ++i) m.set(i, i);
   long n = allocs_of([&] {
     for (int i = 0; i < 2000; ++i) (void)m.get(i);
@@ -313,12 +323,13 @@ TEST(BlockCache, BlockFreedOnAnotherThreadJoinsThatThreadsCache) {
   EXPECT_EQ(cached_there, 1u);
 }
 
-TEST(BlockCache, MapMadeAndDroppedInALoopDoesNotAllocate) {
+TYPED_TEST(Alloc, MapMadeAndDroppedInALoopDoesNotAllocate) {
   // Go's BenchmarkNewSmallMap: the map does not escape, so Go allocates
-  // nothing; gomap reuses the hmap and first bucket array of the last one.
+  // nothing; gomap reuses the header and the first bucket array (classic) or
+  // small group (Swiss) of the last one.
   SKIP_IF_CACHE_OFF();
   auto once = [] {
-    auto m = gomap::make<std::int64_t, std::int64_t>();
+    auto m = make_map<TypeParam, std::int64_t, std::int64_t>();
     m.set(0, 0);
     m.set(1, 1);
     EXPECT_EQ(m.size(), 2u);
