@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <gomap/hash.hpp>
 #include <gomap/map.hpp>
+#include <gomap/swiss_map.hpp>
 
 #include <array>
 #include <cmath>
@@ -19,6 +20,8 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include "../common/engines.hpp"
 
 namespace user {
 // A user key type hashed through ADL gomap_hash, as Go hashes a struct.
@@ -151,19 +154,28 @@ TEST(Hash, CompositeWithNaNIsRandom) {
   std::set<std::uint64_t> hs;
   for (int i = 0; i < 50; ++i) hs.insert(gomap::hash<T>{}(v, 5));
   EXPECT_GE(hs.size(), 49u);
-  auto m = gomap::make<T, int>();
+}
+
+// Keys of every supported kind in a map, on both engines.
+GOMAP_TYPED_SUITE(HashInMap);
+using gomap_test::make_map;
+
+TYPED_TEST(HashInMap, CompositeWithNaNIsNeverFound) {
+  using T = std::tuple<int, double>;
+  const T v{1, std::numeric_limits<double>::quiet_NaN()};
+  auto m = make_map<TypeParam, T, int>();
   m.set(v, 1);
   m.set(v, 2);
   EXPECT_EQ(m.size(), 2u);
   EXPECT_FALSE(m.contains(v));
 }
 
-TEST(Hash, CompositeKeysInMap) {
-  auto m = gomap::make<std::pair<int, std::string>, int>();
+TYPED_TEST(HashInMap, CompositeKeys) {
+  auto m = make_map<TypeParam, std::pair<int, std::string>, int>();
   for (int i = 0; i < 300; ++i) m.set(std::make_pair(i, std::to_string(i)), i);
   for (int i = 0; i < 300; ++i) EXPECT_EQ(m.get(std::make_pair(i, std::to_string(i))), i);
   EXPECT_FALSE(m.contains(std::make_pair(1, std::string("2"))));
-  auto a = gomap::make<std::array<int, 3>, int>();
+  auto a = make_map<TypeParam, std::array<int, 3>, int>();
   a.set(std::array<int, 3>{1, 2, 3}, 6);
   EXPECT_EQ(a.get(std::array<int, 3>{1, 2, 3}), 6);
   EXPECT_FALSE(a.contains(std::array<int, 3>{3, 2, 1}));
@@ -171,9 +183,9 @@ TEST(Hash, CompositeKeysInMap) {
 
 enum class Level : std::uint8_t { low, high };
 
-template <class K>
+template <class Engine, class K>
 void round_trip(std::initializer_list<K> keys) {
-  auto m = gomap::make<K, int>();
+  auto m = make_map<Engine, K, int>();
   int i = 0;
   for (const K& k : keys) m.set(k, i++);
   EXPECT_EQ(m.size(), keys.size());
@@ -181,31 +193,31 @@ void round_trip(std::initializer_list<K> keys) {
   for (const K& k : keys) EXPECT_EQ(m.get(k), i++);
 }
 
-TEST(Hash, SupportedKeyTypes) {
+TYPED_TEST(HashInMap, SupportedKeyTypes) {
   // docs/api.md: integers, enums, bool, char types, pointers, float, double,
   // std::string, std::string_view, pair, tuple, array.
-  round_trip<char>({'a', 'b', '\0'});
-  round_trip<signed char>({-1, 0, 1});
-  round_trip<unsigned char>({0, 255});
-  round_trip<wchar_t>({L'a', L'z'});
-  round_trip<char8_t>({u8'a', u8'b'});
-  round_trip<char16_t>({u'a', u'\xffff'});
-  round_trip<char32_t>({U'a', U'\x10ffff'});
-  round_trip<short>({-5, 5});
-  round_trip<unsigned long long>({0, ~0ull});
-  round_trip<bool>({false, true});
-  round_trip<Level>({Level::low, Level::high});
+  round_trip<TypeParam, char>({'a', 'b', '\0'});
+  round_trip<TypeParam, signed char>({-1, 0, 1});
+  round_trip<TypeParam, unsigned char>({0, 255});
+  round_trip<TypeParam, wchar_t>({L'a', L'z'});
+  round_trip<TypeParam, char8_t>({u8'a', u8'b'});
+  round_trip<TypeParam, char16_t>({u'a', u'\xffff'});
+  round_trip<TypeParam, char32_t>({U'a', U'\x10ffff'});
+  round_trip<TypeParam, short>({-5, 5});
+  round_trip<TypeParam, unsigned long long>({0, ~0ull});
+  round_trip<TypeParam, bool>({false, true});
+  round_trip<TypeParam, Level>({Level::low, Level::high});
   int x = 0, y = 0;
-  round_trip<int*>({&x, &y, nullptr});
-  round_trip<float>({1.5f, -2.0f, 0.0f});
-  round_trip<std::string_view>({"a", "b", ""});
-  round_trip<std::tuple<>>({std::tuple<>{}});
-  round_trip<std::array<char, 3>>({{'a', 'b', 'c'}, {'c', 'b', 'a'}});
-  round_trip<std::pair<double, std::string>>({{1.5, "x"}, {1.5, "y"}});
+  round_trip<TypeParam, int*>({&x, &y, nullptr});
+  round_trip<TypeParam, float>({1.5f, -2.0f, 0.0f});
+  round_trip<TypeParam, std::string_view>({"a", "b", ""});
+  round_trip<TypeParam, std::tuple<>>({std::tuple<>{}});
+  round_trip<TypeParam, std::array<char, 3>>({{'a', 'b', 'c'}, {'c', 'b', 'a'}});
+  round_trip<TypeParam, std::pair<double, std::string>>({{1.5, "x"}, {1.5, "y"}});
 }
 
-TEST(Hash, StringViewKeysLookUpWithStrings) {
-  auto m = gomap::make<std::string_view, int>();
+TYPED_TEST(HashInMap, StringViewKeysLookUpWithStrings) {
+  auto m = make_map<TypeParam, std::string_view, int>();
   m.set(std::string_view("abc"), 1);
   const std::string s = "abc";
   EXPECT_EQ(m.get(s), 1);
@@ -236,10 +248,12 @@ struct ModHash {
   std::size_t operator()(const int& k) const { return std::hash<int>{}(k % 1000); }
 };
 
-TEST(CustomHash, StdHashUnary) {
+GOMAP_TYPED_SUITE(CustomHash);
+
+TYPED_TEST(CustomHash, StdHashUnary) {
   // std::hash<int> is the identity on libstdc++: the seed mixing must still
   // spread keys 0..N-1 well enough to work.
-  auto m = gomap::make<int, int, std::hash<int>, std::equal_to<int>>();
+  auto m = make_map<TypeParam, int, int, std::hash<int>, std::equal_to<int>>();
   for (int i = 0; i < 5000; ++i) m.set(i, -i);
   EXPECT_EQ(m.size(), 5000u);
   for (int i = 0; i < 5000; ++i) ASSERT_EQ(m.get(i), -i);
@@ -248,24 +262,24 @@ TEST(CustomHash, StdHashUnary) {
   EXPECT_EQ(m.size(), 4999u);
 }
 
-TEST(CustomHash, UnaryCallableIsUsed) {
+TYPED_TEST(CustomHash, UnaryCallableIsUsed) {
   int calls = 0;
-  auto m = gomap::make<int, int, UnaryHash, std::equal_to<int>>(0, UnaryHash{&calls});
+  auto m = make_map<TypeParam, int, int, UnaryHash, std::equal_to<int>>(0, UnaryHash{&calls});
   for (int i = 0; i < 100; ++i) m.set(i, i);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(m.get(i), i);
   EXPECT_GE(calls, 200);
 }
 
-TEST(CustomHash, BinaryCallableIsUsed) {
+TYPED_TEST(CustomHash, BinaryCallableIsUsed) {
   int calls = 0;
-  auto m = gomap::make<int, int, BinaryHash, std::equal_to<int>>(0, BinaryHash{&calls});
+  auto m = make_map<TypeParam, int, int, BinaryHash, std::equal_to<int>>(0, BinaryHash{&calls});
   for (int i = 0; i < 100; ++i) m.set(i, i);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(m.get(i), i);
   EXPECT_GE(calls, 200);
 }
 
-TEST(CustomHash, CustomEqDefinesKeys) {
-  auto m = gomap::make<int, int, ModHash, ModEq>();
+TYPED_TEST(CustomHash, CustomEqDefinesKeys) {
+  auto m = make_map<TypeParam, int, int, ModHash, ModEq>();
   m.set(1, 1);
   m.set(1001, 2);  // same key under ModEq
   EXPECT_EQ(m.size(), 1u);
@@ -274,9 +288,9 @@ TEST(CustomHash, CustomEqDefinesKeys) {
   EXPECT_EQ(m.size(), 0u);
 }
 
-TEST(CustomHash, AdlGomapHash) {
+TYPED_TEST(CustomHash, AdlGomapHash) {
   user::adl_calls = 0;
-  auto m = gomap::make<user::Point, std::string>();
+  auto m = make_map<TypeParam, user::Point, std::string>();
   for (int i = 0; i < 50; ++i) m.set(user::Point{i, -i}, std::to_string(i));
   EXPECT_EQ(m.size(), 50u);
   for (int i = 0; i < 50; ++i) EXPECT_EQ(m.get(user::Point{i, -i}), std::to_string(i));
