@@ -45,7 +45,7 @@ TYPED_TEST(ShrinkToFit, KeepsEntriesAndGivesMemoryBack) {
   auto m = make_map<TypeParam, std::uint64_t, std::uint64_t>();
   for (std::uint64_t i = 0; i < 20000; i++) m.set(i, i * 3);
   for (std::uint64_t i = 100; i < 20000; i++) m.erase(i);
-  const auto shared = m;  // another handle to the same map
+  const auto shared = m;  // NOLINT(performance-unnecessary-copy-initialization): a 2nd handle
   const std::uint64_t before = m.stats().bytes;
   m.shrink_to_fit();
   EXPECT_LT(m.stats().bytes * 20, before);
@@ -53,13 +53,17 @@ TYPED_TEST(ShrinkToFit, KeepsEntriesAndGivesMemoryBack) {
   for (std::uint64_t i = 0; i < 100; i++) ASSERT_EQ(shared.get(i), i * 3) << i;
   EXPECT_FALSE(m.contains(100));
   EXPECT_EQ(map_access::check_invariants(m), "");
-  // The same size as a fresh map for 100 entries.
+  // The shape of a fresh map for 100 entries (the bytes may differ by the
+  // overflow buckets a seed's placement needs).
   auto fresh = make_map<TypeParam, std::uint64_t, std::uint64_t>(100);
   for (std::uint64_t i = 0; i < 100; i++) fresh.set(i, i);
-  EXPECT_EQ(m.stats().bytes, fresh.stats().bytes);
   if constexpr (gomap_test::is_classic_v<TypeParam>) {
     EXPECT_EQ(m.stats().B, 4u);  // makemap(100): 6.5 * 2^4 = 104
+    EXPECT_EQ(m.stats().B, fresh.stats().B);
     EXPECT_FALSE(m.stats().growing);
+  } else {
+    EXPECT_EQ(m.stats().tables, fresh.stats().tables);
+    EXPECT_EQ(m.stats().capacity, fresh.stats().capacity);
   }
   // It grows again as any map does.
   for (std::uint64_t i = 100; i < 5000; i++) m.set(i, i);

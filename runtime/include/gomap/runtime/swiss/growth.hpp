@@ -38,9 +38,8 @@ struct map<K, V, Hash, Eq>::placement {
 
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::transfer_key(const placement& p, bool copy) {
-  if constexpr (!maptype::nothrow_relocate_key) {
-    policy::template copy<K>(p.dst->key_slot_at(p.di), p.src->key_slot_at(p.si));
-  } else if (copy) {
+  // A key that may throw when moved is copied, so the source stays whole.
+  if (copy || !maptype::nothrow_relocate_key) {
     policy::template copy<K>(p.dst->key_slot_at(p.di), p.src->key_slot_at(p.si));
   } else {
     policy::template relocate<K>(p.dst->key_slot_at(p.di), p.src->key_slot_at(p.si));
