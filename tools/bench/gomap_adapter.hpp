@@ -6,6 +6,13 @@
 // one TU, GCC's inlining budget for the unit ran out and left Map's string
 // lookup and memhash out of line (small-string-map rows 1.4-1.8x slower in
 // an A/B), which measured the benchmark's TU, not the map.
+//
+// Each TU passes the engine's class template itself (gomap::Map,
+// gomap::SwissMap), never an alias template of its own: the instantiations
+// below are inline templates, merged by the linker by their mangled name, and
+// an alias `map_t` in each TU's unnamed namespace mangled the same in both,
+// so one engine's lookup_pass, filled, ... silently served both engines' rows
+// (found in 2026-12: the gomap_swiss rows had been measuring Map).
 #pragma once
 
 #include <cstddef>

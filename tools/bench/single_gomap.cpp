@@ -11,7 +11,5 @@
 #endif
 
 namespace {
-template <class K, class V>
-using map_t = gomap::Map<K, V>;
-const bool registered = gomap_bench::register_gomap<map_t>(GOMAP_BENCH_IMPL);
+const bool registered = gomap_bench::register_gomap<gomap::Map>(GOMAP_BENCH_IMPL);
 }  // namespace

@@ -10,7 +10,5 @@
 #endif
 
 namespace {
-template <class K, class V>
-using map_t = gomap::SwissMap<K, V>;
-const bool registered = gomap_bench::register_gomap<map_t>(GOMAP_BENCH_SWISS_IMPL);
+const bool registered = gomap_bench::register_gomap<gomap::SwissMap>(GOMAP_BENCH_SWISS_IMPL);
 }  // namespace
