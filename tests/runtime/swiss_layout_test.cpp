@@ -54,8 +54,8 @@ TEST(SwissLayout, PutReusesTheTombstoneOfADelete) {
     m.set(k, 256 + k);
     e->dir->for_each_table([&](auto* t) {
       for (std::uint64_t g = 0; victim == 0 && g <= t->length_mask; g++) {
-        auto* grp = t->group_at(g);
-        if (!grp->ctrls.match_empty_or_deleted()) victim = grp->key(0);
+        auto grp = t->group_at(g);
+        if (!grp.ctrls().match_empty_or_deleted()) victim = grp.key(0);
       }
     });
   }

@@ -68,7 +68,7 @@ std::string render_swiss_text(const gomap::SwissMap<K, V, H, E>& m, std::size_t 
     for (std::uint64_t g = 0; g < groups && g < max_groups; ++g) {
       out += "  g" + std::to_string(g) + ":";
       for (std::size_t i = 0; i < gomap::runtime::swiss::group_slots; ++i)
-        out += " " + swiss_ctrl_text(t.group_at(g)->ctrls.get(i));
+        out += " " + swiss_ctrl_text(t.group_at(g).ctrls().get(i));
       out += "\n";
     }
     if (groups > max_groups)

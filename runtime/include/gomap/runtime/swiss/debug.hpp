@@ -59,10 +59,10 @@ std::string map<K, V, Hash, Eq>::check_invariants() const {
   auto fail = [](const std::string& what) { return "swiss map: " + what; };
   if (dir == nullptr) {
     if (small == nullptr) return used == 0 ? "" : fail("entries without a group");
-    const group_t* g = small->group_at(0);
+    const group_t g = small->only_group();
     std::uint64_t full = 0;
     for (std::size_t i = 0; i < group_slots; ++i) {
-      const ctrl c = g->ctrls.get(i);
+      const ctrl c = g.ctrls().get(i);
       if (ctrl_group::is_full(c)) {
         ++full;
       } else if (c != ctrl_empty) {
@@ -72,8 +72,8 @@ std::string map<K, V, Hash, Eq>::check_invariants() const {
     if (full != used)
       return fail("small group has " + std::to_string(full) + " entries, used " +
                   std::to_string(used));
-    for (std::size_t i : g->ctrls.match_full()) {
-      K& k = const_cast<group_t*>(g)->key(i);
+    for (std::size_t i : g.ctrls().match_full()) {
+      K& k = g.key(i);
       if (!key_equal(k, k)) continue;
       if (find_small(hash_of(k), k).i != i) return fail("small group key not found");
     }
@@ -97,9 +97,9 @@ std::string map<K, V, Hash, Eq>::check_invariants() const {
     // One table, once.
     std::uint64_t full = 0, deleted = 0, empty = 0;
     for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi) {
-      const group_t* g = t->group_at(gi);
+      const group_t g = t->group_at(gi);
       for (std::size_t j = 0; j < group_slots; ++j) {
-        const ctrl c = g->ctrls.get(j);
+        const ctrl c = g.ctrls().get(j);
         if (ctrl_group::is_full(c)) {
           ++full;
         } else if (c == ctrl_deleted) {
@@ -122,12 +122,12 @@ std::string map<K, V, Hash, Eq>::check_invariants() const {
     if (t->capacity != (t->length_mask + 1) * group_slots) return fail("capacity");
     total += full;
     for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi) {
-      group_t* g = t->group_at(gi);
-      for (std::size_t j : g->ctrls.match_full()) {
-        K& k = g->key(j);
+      group_t g = t->group_at(gi);
+      for (std::size_t j : g.ctrls().match_full()) {
+        K& k = g.key(j);
         if (!key_equal(k, k)) continue;
         const std::uint64_t h = hash_of(k);
-        if (g->ctrls.get(j) != h2(h)) return fail("control byte is not the key's H2");
+        if (g.ctrls().get(j) != h2(h)) return fail("control byte is not the key's H2");
         const std::uint64_t di = dir->index_of(h);
         if (di < first || di >= first + run) return fail("key in the wrong table");
         const slot s = t->find(h, k, eq_fn());

@@ -27,46 +27,53 @@
 
 namespace gomap::runtime::swiss {
 
-// One entry's move: from slot si of src to the claimed slot di of dst.
+// One entry's move: from its slot in the old table to the slot claimed for
+// it in the new one.  Trivial (no initializers): growth plans up to 1024 of
+// them in an array on the stack, which must not be zeroed first.
 template <class K, class V, class Hash, class Eq>
 struct map<K, V, Hash, Eq>::placement {
-  group_t* src;
-  group_t* dst;
-  std::uint8_t si;
-  std::uint8_t di;
+  storage* src;
+  storage* dst;
+
+  static placement of(group_t from, std::size_t i, const slot& to) noexcept {
+    return {from.slot_at(i), to.g.slot_at(to.i)};
+  }
+  key_slot* src_key() const noexcept { return group_t::key_slot_of(src); }
+  key_slot* dst_key() const noexcept { return group_t::key_slot_of(dst); }
+  elem_slot* src_elem() const noexcept { return group_t::elem_slot_of(src); }
+  elem_slot* dst_elem() const noexcept { return group_t::elem_slot_of(dst); }
 };
 
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::transfer_key(const placement& p, bool copy) {
   // A key that may throw when moved is copied, so the source stays whole.
   if (copy || !maptype::nothrow_relocate_key) {
-    policy::template copy<K>(p.dst->key_slot_at(p.di), p.src->key_slot_at(p.si));
+    policy::template copy<K>(p.dst_key(), p.src_key());
   } else {
-    policy::template relocate<K>(p.dst->key_slot_at(p.di), p.src->key_slot_at(p.si));
+    policy::template relocate<K>(p.dst_key(), p.src_key());
   }
 }
 
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::undo_key(const placement& p, bool copy) noexcept {
   if constexpr (maptype::nothrow_relocate_key) {
-    if (!copy)
-      return policy::template unrelocate<K>(p.src->key_slot_at(p.si), p.dst->key_slot_at(p.di));
+    if (!copy) return policy::template unrelocate<K>(p.src_key(), p.dst_key());
   }
-  policy::template destroy<K>(p.dst->key_slot_at(p.di));
+  policy::template destroy<K>(p.dst_key());
 }
 
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::transfer_elem(const placement& p, bool copy) {
   if constexpr (!maptype::nothrow_relocate_elem) {
-    policy::template copy<V>(p.dst->elem_slot_at(p.di), p.src->elem_slot_at(p.si));
+    policy::template copy<V>(p.dst_elem(), p.src_elem());
   } else if constexpr (maptype::keep_values) {
     if (copy)
-      policy::template copy<V>(p.dst->elem_slot_at(p.di), p.src->elem_slot_at(p.si));
+      policy::template copy<V>(p.dst_elem(), p.src_elem());
     else
-      policy::template relocate<V>(p.dst->elem_slot_at(p.di), p.src->elem_slot_at(p.si));
+      policy::template relocate<V>(p.dst_elem(), p.src_elem());
   } else {
     (void)copy;  // values of reflexive keys are read through the new table
-    policy::template relocate<V>(p.dst->elem_slot_at(p.di), p.src->elem_slot_at(p.si));
+    policy::template relocate<V>(p.dst_elem(), p.src_elem());
   }
 }
 
@@ -74,9 +81,9 @@ template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::undo_elem(const placement& p, bool copy) noexcept {
   if constexpr (maptype::nothrow_relocate_elem) {
     if (!(maptype::keep_values && copy))
-      return policy::template unrelocate<V>(p.src->elem_slot_at(p.si), p.dst->elem_slot_at(p.di));
+      return policy::template unrelocate<V>(p.src_elem(), p.dst_elem());
   }
-  policy::template destroy<V>(p.dst->elem_slot_at(p.di));
+  policy::template destroy<V>(p.dst_elem());
 }
 
 // Phase 2.  keep: something besides the map holds a source table (an
@@ -107,10 +114,10 @@ template <class Dest>
 std::size_t map<K, V, Hash, Eq>::plan_moves(table_t* src, placement* ps, std::size_t n,
                                             const map& m, Dest&& dest) {
   for (std::uint64_t gi = 0; gi <= src->length_mask; ++gi) {
-    group_t* g = src->group_at(gi);
-    for (std::size_t j : g->ctrls.match_full()) {
-      const slot s = dest(m.hash_of(g->key(j)));
-      ps[n++] = {g, s.g, static_cast<std::uint8_t>(j), static_cast<std::uint8_t>(s.i)};
+    group_t g = src->group_at(gi);
+    for (std::size_t j : g.ctrls().match_full()) {
+      const slot s = dest(m.hash_of(g.key(j)));
+      ps[n++] = placement::of(g, j, s);
     }
   }
   return n;
@@ -244,7 +251,8 @@ auto map<K, V, Hash, Eq>::make_directory(std::uint64_t hint) -> directory_t* {
   std::uint64_t dir_size = (target + max_table_capacity - 1) / max_table_capacity;
   if (dir_size > (std::uint64_t{1} << 62)) return nullptr;
   dir_size = std::bit_ceil(dir_size);
-  if (dir_size > max_alloc / max_table_capacity / sizeof(group_t) * group_slots) return nullptr;
+  if (dir_size > max_alloc / max_table_capacity / group_bytes<maptype> * group_slots)
+    return nullptr;
   const auto depth = static_cast<std::uint8_t>(std::countr_zero(dir_size));
   directory_t* d = directory_t::make(depth);
   try {
@@ -307,8 +315,8 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
   hashes.reserve(used);
   for (table_t* t : sources)
     for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi)
-      for (std::size_t j : t->group_at(gi)->ctrls.match_full())
-        hashes.push_back(hash_of(t->group_at(gi)->key(j)));
+      for (std::size_t j : t->group_at(gi).ctrls().match_full())
+        hashes.push_back(hash_of(t->group_at(gi).key(j)));
 
   table_t* nsmall = nullptr;
   directory_t* nd = nullptr;
@@ -354,18 +362,18 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
   std::size_t n = 0;
   for (table_t* t : sources) {
     for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi) {
-      group_t* g = t->group_at(gi);
-      for (std::size_t j : g->ctrls.match_full()) {
+      group_t g = t->group_at(gi);
+      for (std::size_t j : g.ctrls().match_full()) {
         const std::uint64_t h = hashes[n];
         slot s;
         if (nd != nullptr) {
           s = nd->table_for(h)->claim_unchecked(h);
         } else {
-          group_t* sg = nsmall->group_at(0);
-          s = {sg, sg->ctrls.match_empty().first()};
-          sg->ctrls.set(s.i, h2(h));
+          group_t sg = nsmall->only_group();
+          s = {sg, sg.ctrls().match_empty().first()};
+          sg.ctrls().set(s.i, h2(h));
         }
-        ps[n++] = {g, s.g, static_cast<std::uint8_t>(j), static_cast<std::uint8_t>(s.i)};
+        ps[n++] = placement::of(g, j, s);
       }
     }
   }

@@ -81,9 +81,9 @@ class iter {
       while (entry_idx_ <= entry_mask) {
         const std::uint64_t e = (entry_idx_ + entry_offset_) & entry_mask;
         const std::size_t slot_idx = e & (group_slots - 1);
-        group_t* g = t->group_at(e / group_slots);
+        group_t g = t->group_at(e / group_slots);
         // Jump to the next full slot of this group, or past the group.
-        const byte_slot_mask full = g->ctrls.match_full().remove_below(slot_idx);
+        const byte_slot_mask full = g.ctrls().match_full().remove_below(slot_idx);
         if (!full) {
           entry_idx_ += group_slots - slot_idx;
           continue;
@@ -105,22 +105,22 @@ class iter {
     // Grown to a table (or rebuilt) since Init: keys from the old group,
     // entries from the current map.
     const bool grown = t != m->small;
-    group_t* g = t->group_at(0);
+    group_t g = t->only_group();
     while (entry_idx_ < group_slots) {
       const std::size_t k = (entry_idx_ + entry_offset_) % group_slots;
       ++entry_idx_;
-      if (g->ctrls.is_full(k) && produce(m, g, k, grown)) return;
+      if (g.ctrls().is_full(k) && produce(m, g, k, grown)) return;
     }
     finish();
   }
 
   // Set key_/elem_ to the entry of slot i of g, or, in a replaced table, to
   // the key's current entry (grownKeyElem).  False: it is gone.
-  bool produce(map_type* m, group_t* g, std::size_t i, bool grown) {
-    K& k = g->key(i);
+  bool produce(map_type* m, group_t g, std::size_t i, bool grown) {
+    K& k = g.key(i);
     if (!grown) {
       key_ = &k;
-      elem_ = &g->elem(i);
+      elem_ = &g.elem(i);
       return true;
     }
     if (auto s = m->find(k)) {
@@ -133,7 +133,7 @@ class iter {
     // table still has them exactly.
     if (!m->key_equal(k, k)) {
       key_ = &k;
-      elem_ = &g->elem(i);
+      elem_ = &g.elem(i);
       return true;
     }
     return false;

@@ -85,7 +85,9 @@ class map : public block_cache::cached {
  public:
   using maptype = runtime::maptype<K, V, Hash, Eq>;
   using table_t = table<maptype>;
-  using group_t = group<maptype>;
+  using group_t = group_ref<maptype>;
+  using storage = slot_storage<maptype>;
+  using key_slot = typename maptype::key_slot;
   using directory_t = directory<maptype>;
   using policy = typename maptype::policy;
   using elem_slot = typename maptype::elem_slot;
@@ -162,9 +164,9 @@ class map : public block_cache::cached {
   // getWithKeySmall: a small map is one group; no probing, no empty check.
   template <class Q>
   slot find_small(std::uint64_t hash, const Q& key) const {
-    group_t* g = small->group_at(0);
-    for (std::size_t i : g->ctrls.match_h2(h2(hash)))
-      if (key_equal(key, g->key(i))) return {g, i};
+    group_t g = small->only_group();
+    for (std::size_t i : g.ctrls().match_h2(h2(hash)))
+      if (key_equal(key, g.key(i))) return {g, i};
     return {};
   }
 
@@ -174,10 +176,10 @@ class map : public block_cache::cached {
   // is a candidate, and two candidates fall back to hashing.
   enum class quick { found, absent, need_hash };
   std::pair<quick, slot> find_small_faststr(std::string_view key) const noexcept {
-    group_t* g = small->group_at(0);
+    group_t g = small->only_group();
     std::size_t candidate = group_slots;
-    for (std::size_t i : g->ctrls.match_full()) {
-      const std::string& k = g->key(i);
+    for (std::size_t i : g.ctrls().match_full()) {
+      const std::string& k = g.key(i);
       if (k.size() != key.size() || std::memcmp(k.data(), key.data(), 8) != 0 ||
           std::memcmp(k.data() + k.size() - 8, key.data() + key.size() - 8, 8) != 0)
         continue;
@@ -185,7 +187,7 @@ class map : public block_cache::cached {
       candidate = i;
     }
     if (candidate == group_slots) return {quick::absent, {}};
-    if (g->key(candidate) == key) return {quick::found, {g, candidate}};
+    if (g.key(candidate) == key) return {quick::found, {g, candidate}};
     return {quick::absent, {}};
   }
 
@@ -276,14 +278,14 @@ class map : public block_cache::cached {
   // putSlotSmall
   template <class KArg, class MakeElem>
   std::pair<slot, bool> put_small(std::uint64_t hash, KArg&& key, MakeElem& make_elem) {
-    group_t* g = small->group_at(0);
-    for (std::size_t i : g->ctrls.match_h2(h2(hash))) {
-      if (!key_equal(key, g->key(i))) continue;
-      if constexpr (maptype::key_update) g->key(i) = std::forward<KArg>(key);
+    group_t g = small->only_group();
+    for (std::size_t i : g.ctrls().match_h2(h2(hash))) {
+      if (!key_equal(key, g.key(i))) continue;
+      if constexpr (maptype::key_update) g.key(i) = std::forward<KArg>(key);
       return {slot{g, i}, false};
     }
     // A small map never has tombstones (deleteSmall empties the slot).
-    const byte_slot_mask m = g->ctrls.match_empty_or_deleted();
+    const byte_slot_mask m = g.ctrls().match_empty_or_deleted();
     GOMAP_ASSERT(m.any());
     const slot s{g, m.first()};
     construct_entry(s, hash, std::forward<KArg>(key), make_elem);
@@ -294,14 +296,14 @@ class map : public block_cache::cached {
   // throws, the key goes and the slot stays free), then the control byte.
   template <class KArg, class MakeElem>
   void construct_entry(slot s, std::uint64_t hash, KArg&& key, MakeElem& make_elem) {
-    policy::template construct<K>(s.g->key_slot_at(s.i), std::forward<KArg>(key));
+    policy::template construct<K>(s.g.key_slot_at(s.i), std::forward<KArg>(key));
     try {
-      make_elem(s.g->elem_slot_at(s.i));
+      make_elem(s.g.elem_slot_at(s.i));
     } catch (...) {
-      policy::template destroy<K>(s.g->key_slot_at(s.i));
+      policy::template destroy<K>(s.g.key_slot_at(s.i));
       throw;
     }
-    s.g->ctrls.set(s.i, h2(hash));
+    s.g.ctrls().set(s.i, h2(hash));
     ++used;
   }
 
@@ -319,7 +321,7 @@ class map : public block_cache::cached {
     if (dir == nullptr) {
       // deleteSmall: one group, so a deleted slot is reused at once.
       if (slot s = find_small(hash, key)) {
-        s.g->destroy_slot(s.i, ctrl_empty);
+        s.g.destroy_slot(s.i, ctrl_empty);
         --used;
       }
     } else {
@@ -343,9 +345,9 @@ class map : public block_cache::cached {
     detect::check_write<type_name>(state, this);
     detect::write_scope ws(state, this);
     if (dir == nullptr) {
-      group_t* g = small->group_at(0);  // clearSmall
-      g->destroy_objects();
-      g->ctrls.set_empty();
+      group_t g = small->only_group();  // clearSmall
+      g.destroy_objects();
+      g.ctrls().set_empty();
     } else {
       dir->for_each_table([](table_t* t) { t->clear(); });
       tombstone_possible = false;
