@@ -10,9 +10,12 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -653,4 +656,203 @@ TYPED_TEST(GoMap, ProxyComparesWithConvertibleOperands) {
   EXPECT_FALSE(m["b"] == 1);
   EXPECT_TRUE(m["b"] != 1);
 }
+// ---------------------------------------------------------------------------
+// The semantic tests of Go 1.26's internal/runtime/maps/map_test.go, on both
+// engines (its layout tests are in swiss_layout_test.cpp).  Go drives its
+// Map type directly (Put, Get, Delete, Iter); the handle's set, find, erase
+// and range-for are the same operations.
+
+GOMAP_TYPED_SUITE(GoMaps);
+
+// 31 keys 1..31 with elems 257..287, into a map made with `hint`.
+template <class Engine>
+auto put_31(std::int64_t hint) {
+  auto m = make_map<Engine, std::uint32_t, std::uint64_t>(hint);
+  for (std::uint32_t key = 1; key <= 31; ++key) m.set(key, 256 + key);
+  return m;
+}
+
+// TestMapPut
+TYPED_TEST(GoMaps, MapPut) {
+  auto m = put_31<TypeParam>(8);
+  EXPECT_EQ(m.size(), 31u);
+  for (std::uint32_t key = 1; key <= 31; ++key) {
+    const std::uint64_t* got = m.find(key);
+    ASSERT_NE(got, nullptr) << "Get(" << key << ") got ok false want true";
+    EXPECT_EQ(*got, 256u + key);
+  }
+}
+
+// TestMapDelete (a hint of 32: grown enough to cause a table split in Go's
+// test build, whose tables are small)
+TYPED_TEST(GoMaps, MapDelete) {
+  auto m = put_31<TypeParam>(32);
+  for (std::uint32_t key = 1; key <= 31; ++key) m.erase(key);
+  EXPECT_EQ(m.size(), 0u);
+  for (std::uint32_t key = 1; key <= 31; ++key)
+    EXPECT_FALSE(m.contains(key)) << "Get(" << key << ") got ok true want false";
+}
+
+// TestTableClear
+TYPED_TEST(GoMaps, TableClear) {
+  auto m = put_31<TypeParam>(32);
+  m.clear();
+  EXPECT_EQ(m.size(), 0u);
+  for (std::uint32_t key = 1; key <= 31; ++key)
+    EXPECT_FALSE(m.contains(key)) << "Get(" << key << ") got ok true want false";
+}
+
+// TestTableKeyUpdate: +0.0 and -0.0 compare equal, but overwriting must still
+// update the key slot.
+TYPED_TEST(GoMaps, TableKeyUpdate) {
+  auto m = make_map<TypeParam, double, std::uint64_t>(8);
+  m.set(0.0, 0);
+  m.set(negzero, 1);
+  EXPECT_EQ(m.size(), 1u);
+  auto it = m.begin();
+  ASSERT_NE(it, m.end());
+  const auto& [key, elem] = *it;
+  EXPECT_TRUE(std::signbit(key)) << "map key " << key << " has positive sign";
+  EXPECT_EQ(elem, 1u);
+}
+
+// TestTableIteration
+TYPED_TEST(GoMaps, TableIteration) {
+  auto m = put_31<TypeParam>(8);
+  std::map<std::uint32_t, std::uint64_t> got;
+  for (auto&& [k, v] : m) got[k] = v;
+  EXPECT_EQ(got.size(), 31u);
+  for (std::uint32_t key = 1; key <= 31; ++key) {
+    auto g = got.find(key);
+    ASSERT_NE(g, got.end()) << "Iteration missing key " << key;
+    EXPECT_EQ(g->second, 256u + key);
+  }
+}
+
+// TestTableIterationDelete: deleted keys are not visible in iteration.
+TYPED_TEST(GoMaps, TableIterationDelete) {
+  auto m = put_31<TypeParam>(8);
+  std::map<std::uint32_t, std::uint64_t> got;
+  bool first = true;
+  std::uint32_t deleted = 1;
+  for (auto&& [k, v] : m) {
+    got[k] = v;
+    if (first) {
+      first = false;
+      // If the key we intended to delete was the one we just saw, pick
+      // another to delete.
+      if (k == deleted) ++deleted;
+      m.erase(deleted);
+    }
+  }
+  EXPECT_EQ(got.size(), 30u);
+  for (std::uint32_t key = 1; key <= 31; ++key) {
+    const bool want = key != deleted;
+    auto g = got.find(key);
+    ASSERT_EQ(g != got.end(), want) << "Iteration key " << key;
+    if (want) {
+      EXPECT_EQ(g->second, 256u + key);
+    }
+  }
+}
+
+// TestTableIterationGrowDelete: deleted keys are not visible in iteration
+// even after a grow.
+TYPED_TEST(GoMaps, TableIterationGrowDelete) {
+  auto m = put_31<TypeParam>(8);
+  std::map<std::uint32_t, std::uint64_t> got;
+  bool first = true;
+  std::uint32_t deleted = 1;
+  for (auto&& [k, v] : m) {
+    got[k] = v;
+    if (first) {
+      first = false;
+      if (k == deleted) ++deleted;
+      // Double the number of elements to force a grow, then delete from
+      // the grown map.
+      for (std::uint32_t key = 33; key <= 63; ++key) m.set(key, 256 + key);
+      m.erase(deleted);
+    }
+  }
+  // The number of new elements seen is unspecified: check the original ones.
+  for (std::uint32_t key = 1; key <= 31; ++key) {
+    const bool want = key != deleted;
+    auto g = got.find(key);
+    ASSERT_EQ(g != got.end(), want) << "Iteration key " << key;
+    if (want) {
+      EXPECT_EQ(g->second, 256u + key);
+    }
+  }
+}
+
+// TestTableIterationGrowDuplicate: a grow halfway through iteration does not
+// make a key appear twice, with a small grow (one table grows) and a large
+// one (2 * maxTableCapacity new keys: tables split).
+TYPED_TEST(GoMaps, TableIterationGrowDuplicate) {
+  for (const std::uint32_t grow : {32u, 2u * 1024u}) {
+    SCOPED_TRACE("grow " + std::to_string(grow));
+    auto m = put_31<TypeParam>(8);
+    std::set<std::uint32_t> seen;
+    int i = 0;
+    for (auto&& [k, v] : m) {
+      EXPECT_EQ(v, 256u + k) << "iteration got key " << k;
+      EXPECT_TRUE(seen.insert(k).second) << "iteration got key " << k << " more than once";
+      if (i++ == 16)
+        for (std::uint32_t key = 33; key < 33 + grow; ++key) m.set(key, 256 + key);
+    }
+  }
+}
+
+// TestMapZeroSizeSlot: a map whose key and elem are empty is safe to use
+// (Go: map[struct{}]struct{}; C++: std::tuple<> for both).
+TYPED_TEST(GoMaps, MapZeroSizeSlot) {
+  auto m = make_map<TypeParam, std::tuple<>, std::tuple<>>(16);
+  m.set(std::tuple<>{}, std::tuple<>{});
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_NE(m.find(std::tuple<>{}), nullptr) << "Get({}) got ok false want true";
+  m.set(std::tuple<>{}, std::tuple<>{});
+  EXPECT_EQ(m.size(), 1u);
+  m.erase(std::tuple<>{});
+  EXPECT_EQ(m.size(), 0u);
+}
+
+// TestMapIndirect: keys and elems too big for a slot (Go stores them
+// indirectly above 128 bytes; so does gomap's slot policy).
+TYPED_TEST(GoMaps, MapIndirect) {
+  using big = std::array<std::uint8_t, 256>;
+  auto m = make_map<TypeParam, big, big>(8);
+  big key{}, elem{};
+  elem[0] = 128;
+  for (int i = 0; i < 31; ++i) {
+    ++key[0];
+    ++elem[0];
+    m.set(key, elem);
+  }
+  EXPECT_EQ(m.size(), 31u);
+  key = big{};
+  elem = big{};
+  elem[0] = 128;
+  for (int i = 0; i < 31; ++i) {
+    ++key[0];
+    ++elem[0];
+    const big* got = m.find(key);
+    ASSERT_NE(got, nullptr) << "Get(" << int(key[0]) << ") got ok false want true";
+    EXPECT_EQ(*got, elem);
+  }
+}
+
+// TestMapDeleteClear (go.dev/issue/25936): Delete clears the element.  Go
+// checks that the slot reads zero afterwards, so the GC no longer sees what
+// it pointed to; in C++ the element is destroyed by the erase itself.
+TYPED_TEST(GoMaps, MapDeleteClear) {
+  auto alive = std::make_shared<int>(128);
+  auto m = make_map<TypeParam, std::int64_t, std::shared_ptr<int>>(8);
+  m.set(0, alive);
+  ASSERT_NE(m.find(0), nullptr);
+  EXPECT_EQ(**m.find(0), 128);
+  EXPECT_EQ(alive.use_count(), 2);
+  m.erase(0);
+  EXPECT_EQ(alive.use_count(), 1) << "Delete(0) failed to clear the element";
+}
+
 }  // namespace
