@@ -98,8 +98,13 @@ struct ctrl_group {
 // group_ref, two pointers (Go's groupReference is one: the group's address).
 template <class MT>
 struct slot_storage {
-  alignas(typename MT::key_slot) unsigned char key[sizeof(typename MT::key_slot)];
-  alignas(typename MT::elem_slot) unsigned char elem[sizeof(typename MT::elem_slot)];
+  // A slot is the object itself or, for a big one, a pointer to it (MT's
+  // policy says which): raw storage of that size.
+  using key_slot = typename MT::key_slot;
+  using elem_slot = typename MT::elem_slot;
+  using policy = typename MT::policy;
+  alignas(key_slot) unsigned char key[policy::template slot_bytes<key_slot>];
+  alignas(elem_slot) unsigned char elem[policy::template slot_bytes<elem_slot>];
 };
 
 // Bytes one group takes in a table: its control word and its slots.
