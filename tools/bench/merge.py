@@ -82,7 +82,10 @@ def parse_gbench(path, suffix=""):
     time per item (real time for the concurrent benchmarks, which use it);
     wall_ns_per_op the elapsed time per item; faults_per_op when counted."""
     with open(path) as f:
-        data = json.load(f)
+        text = f.read()
+    if not text.strip():
+        return []  # a --filter that matched nothing in this program
+    data = json.loads(text)
     rows = []
     for b in data.get("benchmarks", []):
         if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
