@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "../common/engines.hpp"
+#include "../common/test_scale.hpp"
 
 namespace {
 
@@ -656,6 +657,95 @@ TYPED_TEST(GoMap, ProxyComparesWithConvertibleOperands) {
   EXPECT_FALSE(m["b"] == 1);
   EXPECT_TRUE(m["b"] != 1);
 }
+// ---------------------------------------------------------------------------
+// Tests Go 1.26's runtime/map_test.go added since Go 1.19 (its TestNan became
+// TestMapAssignmentNan: GoMap.Nan above).  Not ported: the ones about Go's
+// compiler or internals (TestNonEscapingMap, TestHmapSize, TestGroupSizeZero,
+// TestMemHashGlobalSeed, TestConcurrentReadsAfterGrowthReflect) and the
+// interface-keyed ones (TestMapInterfaceKey, TestEmptyMapWithInterfaceKey,
+// TestDeferDeleteSlow: map[any]), which C++ has no counterpart for.
+
+// testMapNan: three NaN entries with values 1, 2, 4, none findable.
+template <class M>
+void expect_three_nans(const M& m) {
+  EXPECT_EQ(m.size(), 3u) << "length wrong";
+  int s = 0;
+  for (auto&& [k, v] : m) {
+    EXPECT_TRUE(std::isnan(k)) << "nan disappeared";
+    EXPECT_EQ(v & (v - 1), 0) << "value wrong";
+    s |= v;
+  }
+  EXPECT_EQ(s, 7) << "values wrong";
+}
+
+// TestMapOperatorAssignmentNan
+TYPED_TEST(GoMap, MapOperatorAssignmentNan) {
+  auto m = make_map<TypeParam, double, int>(0);
+  m[nan_v] += 1;
+  m[nan_v] += 2;
+  m[nan_v] += 4;
+  expect_three_nans(m);
+}
+
+// TestMapAppendAssignment (std::vector is C++'s slice)
+TYPED_TEST(GoMap, MapAppendAssignment) {
+  auto m = make_map<TypeParam, int, std::vector<int>>(0);
+  m[0] = std::vector<int>{};
+  m[0] = [&] {
+    auto v = m.get(0);
+    v.push_back(12345);
+    return v;
+  }();
+  m.find(0)->push_back(67890);
+  for (int x : {123, 456}) m.find(0)->push_back(x);
+  const std::vector<int> a{7, 8, 9, 0};
+  m.find(0)->insert(m.find(0)->end(), a.begin(), a.end());
+  EXPECT_EQ(m.get(0), (std::vector<int>{12345, 67890, 123, 456, 7, 8, 9, 0}));
+}
+
+// TestAlias: a copied map value is the same map.
+TYPED_TEST(GoMap, Alias) {
+  auto m = make_map<TypeParam, int, int>(0);
+  m[0] = 5;
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization): the copy is the point
+  auto n = m;
+  n[0] = 6;
+  EXPECT_EQ(m.get(0), 6) << "alias didn't work";
+}
+
+// TestMapIterDuplicate: 1000 keys in, 980 deleted; a loop sees exactly the
+// 20 left, once each (several rounds: one is not enough).
+TYPED_TEST(GoMap, MapIterDuplicate) {
+  for (int round = 0; round < static_cast<int>(gomap_test::scaled(1000, 100)); ++round) {
+    auto m = make_map<TypeParam, int, bool>();
+    for (int i = 0; i < 1000; i++) m[i] = true;
+    for (int i = 20; i < 1000; i++) m.erase(i);
+    std::vector<int> got;
+    for (auto&& [k, v] : m) got.push_back(k);
+    std::sort(got.begin(), got.end());
+    std::vector<int> want(20);
+    for (int i = 0; i < 20; i++) want[i] = i;
+    ASSERT_EQ(got, want) << "round " << round;
+  }
+}
+
+// TestMapIterDeleteReplace: deleting and re-inserting every key during a loop
+// leaves every entry replaced (sizes 0..9999, step 100 as in -short; fewer
+// sizes under the sanitizers).
+TYPED_TEST(GoMap, MapIterDeleteReplace) {
+  const int step = 10000 / static_cast<int>(gomap_test::scaled(100, 10));
+  for (int i = 0; i < 10000; i += step) {
+    auto m = make_map<TypeParam, int, bool>();
+    for (int j = 0; j < i; j++) m[j] = false;
+    for (auto&& [k, v] : m) {
+      const int key = k;
+      m.erase(key);
+      m[key] = true;
+    }
+    for (auto&& [k, v] : m) EXPECT_TRUE(v) << "size " << i << ": m[" << k << "] got false";
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The semantic tests of Go 1.26's internal/runtime/maps/map_test.go, on both
 // engines (its layout tests are in swiss_layout_test.cpp).  Go drives its
