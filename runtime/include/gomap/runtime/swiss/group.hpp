@@ -130,7 +130,6 @@ class group_ref {
   friend bool operator==(const group_ref&, const group_ref&) = default;
 
   ctrl_group& ctrls() const noexcept { return *ctrl_; }
-  storage* slots() const noexcept { return slots_; }
   storage* slot_at(std::size_t i) const noexcept { return slots_ + i; }
   static key_slot* key_slot_of(storage* s) noexcept { return reinterpret_cast<key_slot*>(s->key); }
   static elem_slot* elem_slot_of(storage* s) noexcept {

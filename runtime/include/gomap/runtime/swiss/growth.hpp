@@ -314,9 +314,10 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
   std::vector<std::uint64_t> hashes;
   hashes.reserve(used);
   for (table_t* t : sources)
-    for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi)
-      for (std::size_t j : t->group_at(gi).ctrls().match_full())
-        hashes.push_back(hash_of(t->group_at(gi).key(j)));
+    for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi) {
+      const group_t g = t->group_at(gi);
+      for (std::size_t j : g.ctrls().match_full()) hashes.push_back(hash_of(g.key(j)));
+    }
 
   table_t* nsmall = nullptr;
   directory_t* nd = nullptr;

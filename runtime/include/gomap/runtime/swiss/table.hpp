@@ -17,6 +17,7 @@
 //    reference destroys the objects it still holds.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -282,12 +283,8 @@ class table {
   // Layout of one allocation: the header, the control words of all groups
   // (dense: a probe reads 8 bytes per group), then the groups' slots.
   //   [table][ctrl_group x groups][pad][slot_storage x 8 * groups]
-  static constexpr std::size_t slot_align = alignof(storage) > alignof(ctrl_group)
-                                                ? alignof(storage)
-                                                : alignof(ctrl_group);
-  static constexpr std::size_t alloc_align = slot_align > alignof(std::max_align_t)
-                                                 ? slot_align
-                                                 : alignof(std::max_align_t);
+  static constexpr std::size_t slot_align = std::max(alignof(storage), alignof(ctrl_group));
+  static constexpr std::size_t alloc_align = std::max(slot_align, alignof(std::max_align_t));
   static constexpr std::size_t round_up(std::size_t n, std::size_t a) noexcept {
     return (n + a - 1) / a * a;
   }
