@@ -92,6 +92,17 @@ void __asan_unpoison_memory_region(void const volatile* addr, std::size_t size);
 #define GOMAP_ASSERT(cond) ((void)0)
 #endif
 
+// GOMAP_ASSUME: a fact the optimizer may use (checked where assertions are
+// on; under UBSan a false one is reported as reaching unreachable code).
+#if defined(GOMAP_ASSERTIONS) && GOMAP_ASSERTIONS
+#define GOMAP_ASSUME(cond) GOMAP_ASSERT(cond)
+#else
+#define GOMAP_ASSUME(cond)                \
+  do {                                    \
+    if (!(cond)) __builtin_unreachable(); \
+  } while (0)
+#endif
+
 namespace gomap::runtime {
 
 inline constexpr bool under_tsan = GOMAP_TSAN != 0;

@@ -72,7 +72,9 @@ class basic_slot_mask {
 
  private:
   static constexpr std::size_t index_of(Word bits) noexcept {
-    return static_cast<std::size_t>(std::countr_zero(bits)) >> Shift;
+    // Through unsigned: countr_zero is an int, and a sign extension would
+    // cost an instruction on every match.
+    return static_cast<std::size_t>(static_cast<unsigned>(std::countr_zero(bits))) >> Shift;
   }
   Word bits_ = 0;
 };

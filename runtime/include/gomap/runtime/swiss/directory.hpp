@@ -27,9 +27,9 @@ class directory {
   using table_t = table<MT>;
 
   std::atomic<std::uint32_t> refs{1};
-  std::uint64_t len = 0;           // 1 << global_depth
-  std::uint8_t global_depth = 0;   // bits of the hash that select a table
-  std::uint8_t global_shift = 64;  // 64 - global_depth
+  std::uint64_t len = 0;          // 1 << global_depth
+  std::uint8_t global_depth = 0;  // bits of the hash that select a table
+  std::uint8_t index_shift = 63;  // Go's globalShift - 1: 63 - global_depth (index_of)
 
   // A directory of 2^depth entries, all null (the caller installs tables).
   static directory* make(std::uint8_t depth) {
@@ -38,7 +38,7 @@ class directory {
     auto* d = ::new (mem) directory;
     d->len = n;
     d->global_depth = depth;
-    d->global_shift = static_cast<std::uint8_t>(64 - depth);
+    d->index_shift = static_cast<std::uint8_t>(63 - depth);
     for (std::uint64_t i = 0; i < n; ++i) d->entries()[i] = nullptr;
     return d;
   }
@@ -64,10 +64,10 @@ class directory {
   // Held by someone besides the map (an iterator)?
   bool shared() const noexcept { return refs.load(std::memory_order_acquire) > 1; }
 
-  // directoryIndex
-  std::uint64_t index_of(std::uint64_t hash) const noexcept {
-    return len == 1 ? 0 : hash >> global_shift;
-  }
+  // directoryIndex: the top global_depth bits.  Go shifts by 64 - depth
+  // after testing dirLen == 1 (a shift by 64 is not 0); two shifts give 0
+  // for depth 0 without the branch.
+  std::uint64_t index_of(std::uint64_t hash) const noexcept { return (hash >> 1) >> index_shift; }
   table_t* at(std::uint64_t i) const noexcept { return entries()[i]; }
   table_t* table_for(std::uint64_t hash) const noexcept { return at(index_of(hash)); }
 

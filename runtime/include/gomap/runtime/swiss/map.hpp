@@ -162,6 +162,8 @@ class map : public block_cache::cached {
   // Lookup.
 
   // getWithKeySmall: a small map is one group; no probing, no empty check.
+  // (table::match_key's loop, written out: through it, GCC allocated the
+  // registers of an inlined lookup loop worse, 8 more instructions a lookup.)
   template <class Q>
   slot find_small(std::uint64_t hash, const Q& key) const {
     group_t g = small->only_group();
@@ -275,7 +277,8 @@ class map : public block_cache::cached {
     }
   }
 
-  // putSlotSmall
+  // putSlotSmall (table::match_key's loop written out: 4% faster on
+  // SmallKeyMap in an interleaved A/B)
   template <class KArg, class MakeElem>
   std::pair<slot, bool> put_small(std::uint64_t hash, KArg&& key, MakeElem& make_elem) {
     group_t g = small->only_group();

@@ -141,17 +141,42 @@ class table {
     V& elem() const noexcept { return g.elem(i); }
   };
 
-  // getWithKey: the full slot holding key, or none.
+  // The slot of group g holding key, or none: the full slots whose H2 is h,
+  // each compared with key (a false H2 match is rare).
+  template <class Q, class Eq>
+  static slot match_key(group_t g, ctrl h, const Q& key,
+                        const Eq& eq) noexcept(noexcept(eq(key, std::declval<const K&>()))) {
+    for (std::size_t i : g.ctrls().match_h2(h))
+      if (eq(key, g.key(i))) [[likely]]
+        return {g, i};
+    return {};
+  }
+
+  // getWithKey: the full slot holding key, or none.  The first group of
+  // the probe sequence settles most lookups (below 7/8 load a group has an
+  // empty slot more often than not); the rest of the sequence is out of
+  // line, so the inlined part keeps its few values in registers.
   template <class Q, class Eq>
   slot find(std::uint64_t hash, const Q& key,
             const Eq& eq) noexcept(noexcept(eq(key, std::declval<const K&>()))) {
-    const ctrl h = h2(hash);
-    for (probe_seq seq(h1(hash), length_mask);; seq.next()) {
-      group_t g = group_at(seq.offset);
-      for (std::size_t i : g.ctrls().match_h2(h))
-        if (eq(key, g.key(i))) [[likely]]
-          return {g, i};
-      // An empty slot ends the probe sequence.
+    const group_t g = group_at(h1(hash) & length_mask);
+    if (slot s = match_key(g, h2(hash), key, eq)) return s;
+    // An empty slot ends the probe sequence.
+    if (g.ctrls().match_empty()) [[likely]]
+      return {};
+    return find_rest(hash, key, eq);
+  }
+  // find's probe from the second group on.  (It starts the sequence again
+  // rather than taking find's: three words passed in registers, not a
+  // struct spilled to the stack by every lookup.)
+  template <class Q, class Eq>
+  [[gnu::noinline]] slot find_rest(std::uint64_t hash, const Q& key,
+                                   const Eq& eq) noexcept(noexcept(eq(key,
+                                                                      std::declval<const K&>()))) {
+    for (probe_seq seq(h1(hash), length_mask);;) {
+      seq.next();
+      const group_t g = group_at(seq.offset);
+      if (slot s = match_key(g, h2(hash), key, eq)) return s;
       if (g.ctrls().match_empty()) [[likely]]
         return {};
     }
