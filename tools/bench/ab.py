@@ -2,12 +2,14 @@
 """Interleaved A/B of two builds of one Google Benchmark program.
 
     tools/bench/ab.py A_BINARY B_BINARY [--rounds N] [--filter REGEX] [--min-time S]
+                      [--time cpu|real]
 
 Runs A and B in turn, N rounds (default 5; the order alternates each round so a
 slow spell of the machine hits both), and prints per benchmark the median CPU
 time of each side, B/A, and the noise: the spread (max/min - 1) of A's own
 rounds and of B's, the run-to-run variation of one binary on this machine.  A
-difference smaller than the noise is no difference.
+difference smaller than the noise is no difference.  --time real compares wall
+time (what the concurrent benchmarks report) instead of CPU time.
 """
 import argparse
 import json
@@ -16,14 +18,14 @@ import subprocess
 import sys
 
 
-def run(binary, flt, min_time):
+def run(binary, flt, min_time, key):
     out = subprocess.run(
         [binary, f"--benchmark_filter={flt}", f"--benchmark_min_time={min_time}",
          "--benchmark_format=json"], check=True, capture_output=True, text=True).stdout
     res = {}
     for b in json.loads(out)["benchmarks"]:
         if b.get("run_type", "iteration") == "iteration":
-            res[b["name"]] = b["cpu_time"]
+            res[b["name"]] = b[key]
     return res
 
 
@@ -34,12 +36,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--filter", default=".")
     ap.add_argument("--min-time", default="0.1")
+    ap.add_argument("--time", choices=("cpu", "real"), default="cpu")
     args = ap.parse_args()
     sides = {"a": [], "b": []}
     for r in range(args.rounds):
         order = ("a", "b") if r % 2 == 0 else ("b", "a")
         for s in order:
-            sides[s].append(run(getattr(args, s), args.filter, args.min_time))
+            sides[s].append(run(getattr(args, s), args.filter, args.min_time, f"{args.time}_time"))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     names = [n for n in sides["a"][0] if all(n in x for x in sides["a"] + sides["b"])]
     print("| benchmark | A ns | B ns | B/A | noise A | noise B |")
