@@ -14,6 +14,7 @@
 //                       only; runtime/sched_point.hpp)
 //   GOMAP_ASSERT(c)     engine invariant checks, on with -DGOMAP_ASSERTIONS=1
 //                       (the dev and asan presets)
+//   GOMAP_ASSUME(c)     a fact for the optimizer (an assertion where those are on)
 //   cache_line_size     the one cache-line constant
 //   cpu_relax()         one spin-wait pause
 //   match_byte()        the 8-byte group match (SSE2 on x86-64, SWAR elsewhere;
