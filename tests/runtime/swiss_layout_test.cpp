@@ -141,4 +141,45 @@ TEST(SwissLayout, TombstonesDoNotMakeAConstantSizeMapGrow) {
   }
 }
 
+// directoryIndex: the top global_depth bits of the hash, and 0 for the
+// one-entry directory (where Go tests dirLen == 1, since a shift by 64 is not 0).
+TEST(SwissLayout, DirectoryIndexIsTheHashTopBits) {
+  using mt = gomap::runtime::maptype<std::uint64_t, std::uint64_t, gomap::hash<std::uint64_t>,
+                                     gomap::equal_to<std::uint64_t>>;
+  const std::uint64_t hashes[] = {
+      0, 1, 0x7f, 0x8000000000000000ull, 0xfedcba9876543210ull, ~std::uint64_t{0}};
+  for (std::uint8_t depth = 0; depth <= 16; ++depth) {
+    auto* d = swiss::directory<mt>::make(depth);
+    for (std::uint64_t h : hashes) {
+      const std::uint64_t want = depth == 0 ? 0 : h >> (64 - depth);
+      EXPECT_EQ(d->index_of(h), want) << "depth " << int{depth} << ", hash " << h;
+    }
+    d->free_shell();
+  }
+}
+
+// Keys whose hashes share H1 all start probing at one group, so most of them
+// are found past the first group (table::find_rest), and an absent key with
+// that H1 is missed only at the group with an empty slot that ends the probe.
+// Only 5 H2 values among 40 keys: most H2 matches are false and compared away.
+struct SameStartHash {
+  std::uint64_t operator()(const int& k, std::uint64_t) const {
+    return 0x0123456789abc000ull | static_cast<std::uint64_t>(k % 5);
+  }
+};
+TEST(SwissLayout, LookupsProbePastTheFirstGroup) {
+  auto m = gomap::make_swiss<int, int, SameStartHash, gomap::equal_to<int>>(64);
+  ASSERT_FALSE(m.stats().small);
+  for (int k = 0; k < 40; ++k) m.set(k, 1000 + k);
+  for (int k = 0; k < 40; ++k) {
+    const int* v = m.find(k);
+    ASSERT_NE(v, nullptr) << k;
+    EXPECT_EQ(*v, 1000 + k);
+  }
+  for (int k = 40; k < 60; ++k) EXPECT_EQ(m.find(k), nullptr) << k;
+  for (int k = 0; k < 40; k += 2) m.erase(k);
+  for (int k = 0; k < 40; ++k) EXPECT_EQ(m.contains(k), k % 2 == 1) << k;
+  EXPECT_EQ(map_access::check_invariants(m), "");
+}
+
 }  // namespace
