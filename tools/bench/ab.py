@@ -5,11 +5,11 @@
                       [--time cpu|real]
 
 Runs A and B in turn, N rounds (default 5; the order alternates each round so a
-slow spell of the machine hits both), and prints per benchmark the median CPU
-time of each side, B/A, and the noise: the spread (max/min - 1) of A's own
-rounds and of B's, the run-to-run variation of one binary on this machine.  A
-difference smaller than the noise is no difference.  --time real compares wall
-time (what the concurrent benchmarks report) instead of CPU time.
+slow spell of the machine hits both), and prints per benchmark the median time
+(CPU, or wall with --time real) of each side, B/A, and the noise: the spread
+(max/min - 1) of A's own rounds and of B's, the run-to-run variation of one
+binary on this machine.  A difference smaller than the noise is no difference.  The concurrent benchmarks
+report wall time: compare them with --time real.
 """
 import argparse
 import json
