@@ -24,7 +24,7 @@
 #include <new>
 #include <vector>
 
-#include "gomap/runtime/block_cache.hpp"
+#include "gomap/runtime/array_memory.hpp"
 #include "gomap/runtime/classic/bucket.hpp"
 #include "gomap/runtime/ref.hpp"
 
@@ -72,18 +72,11 @@ struct bucket_array {
   }
   bucket* at(std::uint64_t i) noexcept { return base() + i; }
 
-  // Small arrays (a map's first bucket) come from the thread's block cache.
-  static void* alloc_raw(std::size_t bytes) {
-    if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      return block_cache::allocate(bytes);
-    else
-      return ::operator new (bytes, std::align_val_t{alloc_align});
-  }
+  // array_memory.hpp: small arrays (a map's first bucket) from the thread's
+  // block cache.
+  static void* alloc_raw(std::size_t bytes) { return allocate_array<alloc_align>(bytes); }
   static void free_raw(void* p, std::size_t bytes) noexcept {
-    if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      block_cache::deallocate(p, bytes);
-    else
-      ::operator delete (p, std::align_val_t{alloc_align});
+    deallocate_array<alloc_align>(p, bytes);
   }
   std::size_t alloc_bytes() const noexcept { return header_bytes() + ntotal * sizeof(bucket); }
 

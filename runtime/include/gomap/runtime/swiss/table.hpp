@@ -24,7 +24,7 @@
 #include <new>
 #include <utility>
 
-#include "gomap/runtime/block_cache.hpp"
+#include "gomap/runtime/array_memory.hpp"
 #include "gomap/runtime/ref.hpp"
 #include "gomap/runtime/swiss/group.hpp"
 
@@ -331,21 +331,14 @@ class table {
   storage* slot_array() const noexcept {
     return reinterpret_cast<storage*>(base() + slots_offset(group_count()));
   }
-  // A one-group table (a small map) comes from the thread's block cache.
-  static void* alloc_raw(std::size_t bytes) {
-    if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      return block_cache::allocate(bytes);
-    else
-      return ::operator new (bytes, std::align_val_t{alloc_align});
-  }
+  // array_memory.hpp: a one-group table (a small map) comes from the
+  // thread's block cache.
+  static void* alloc_raw(std::size_t bytes) { return allocate_array<alloc_align>(bytes); }
   void deallocate() noexcept {
     const std::size_t bytes = alloc_bytes(group_count());
     unpoison(slot_array(), group_count() * group_slots * sizeof(storage));
     this->~table();
-    if constexpr (alloc_align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-      block_cache::deallocate(this, bytes);
-    else
-      ::operator delete (static_cast<void*>(this), std::align_val_t{alloc_align});
+    deallocate_array<alloc_align>(this, bytes);
   }
   void destroy() noexcept {
     if constexpr (!MT::trivial_slots)
