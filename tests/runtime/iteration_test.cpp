@@ -172,6 +172,53 @@ TYPED_TEST(Iteration, DeleteCurrentAndNotYetReached) {
   EXPECT_EQ(seen.size() + deleted.size(), 1000u);
 }
 
+// Every entry but the current one deleted at the first step: nothing more is
+// produced, including the entries of the current group that the walk had
+// already seen as full (SwissMap's group step re-reads each slot).
+TYPED_TEST(Iteration, DeletingTheRestEndsTheLoop) {
+  for (int n : {5, 8, 9, 100, 1000, 5000}) {
+    auto m = make_map<TypeParam, int, int>();
+    for (int i = 0; i < n; i++) m[i] = i;
+    int produced = 0;
+    for (auto&& [k, v] : m) {
+      ++produced;
+      const int current = k;
+      for (int i = 0; i < n; i++)
+        if (i != current) m.erase(i);
+    }
+    EXPECT_EQ(produced, 1) << n << " entries";
+    EXPECT_EQ(m.size(), 1u);
+  }
+}
+
+// The same after growth: at the first step the map grows past every table
+// the loop started on, then loses every original entry but the current one.
+// The old tables still hold copies of those entries; none may be produced.
+// Each case runs 64 times: the loop's random start decides whether the
+// first entry has full slots after it in its group.
+TYPED_TEST(Iteration, DeletedAfterGrowthIsNotProduced) {
+  for (int n : {9, 100, 1000})
+    for (int round = 0; round < 64; round++) {
+      auto m = make_map<TypeParam, int, int>();
+      for (int i = 0; i < n; i++) m[i] = i;
+      bool first = true;
+      int current = -1;
+      for (auto&& [k, v] : m) {
+        if (first) {
+          first = false;
+          current = k;
+          for (int i = n; i < 5 * n; i++) m[i] = i;  // grow
+          for (int i = 0; i < n; i++)
+            if (i != current) m.erase(i);
+          continue;
+        }
+        ASSERT_GE(k, n) << "entry " << k << " deleted after growth was produced (" << n
+                        << " entries)";
+      }
+      EXPECT_EQ(m.size(), static_cast<std::size_t>(4 * n + 1));
+    }
+}
+
 TYPED_TEST(Iteration, AssignedValueIsProduced) {
   auto m = make_map<TypeParam, int, int>();
   for (int i = 0; i < 500; i++) m[i] = 0;
