@@ -36,9 +36,14 @@ class basic_slot_mask {
   constexpr basic_slot_mask remove_first() const noexcept {
     return basic_slot_mask(bits_ & (bits_ - 1));
   }
-  // The mask without slots below i (Go: bitset.removeBelow).
+  // The mask without slots below i (Go: bitset.removeBelow); i < 8.
   constexpr basic_slot_mask remove_below(std::size_t i) const noexcept {
     return basic_slot_mask(bits_ & ~((Word{1} << (i << Shift)) - 1));
+  }
+  // The mask without slots at or above i (i <= 8).
+  constexpr basic_slot_mask keep_below(std::size_t i) const noexcept {
+    if (i >= 8) return *this;
+    return basic_slot_mask(bits_ & ((Word{1} << (i << Shift)) - 1));
   }
   friend constexpr basic_slot_mask operator|(basic_slot_mask a, basic_slot_mask b) noexcept {
     return basic_slot_mask(a.bits_ | b.bits_);

@@ -15,6 +15,10 @@
 //    offset double); when the map is rebuilt (reserve, shrink_to_fit), it
 //    keeps walking the directory it holds, every table of which is stale.
 //  * clear() ends the loop (clear_seq).
+//  * Beyond Go: after producing an entry from a current table, the iterator
+//    remembers which later slots of that group were full (rest_), so most
+//    steps take the next of them without redoing the walk's arithmetic;
+//    entry_idx_ is kept exact, so the walk resumes where they stop.
 #pragma once
 
 #include <cstddef>
@@ -62,12 +66,21 @@ class iter {
   V* elem() const noexcept { return elem_; }
   bool done() const noexcept { return key_ == nullptr; }
 
-  // Iter.Next
+  // Iter.Next: the common step (next_in_group) inline, the walk out of
+  // line.
   void next() {
     map_type* m = m_.get();
     if (m == nullptr) return;
     detect::iterate_scope<map_type::type_name> is(m->state, m);
     if (clear_seq_ != m->clear_seq) return finish();  // cleared: produce nothing more
+    if (next_in_group()) return;
+    next_walk(m);
+  }
+
+ private:
+  // The walk over the directory and each table, from where the last step
+  // stopped.
+  [[gnu::noinline]] void next_walk(map_type* m) {
     if (dir_idx_ < 0) return next_small(m);
     follow_directory(m);
     directory_t* d = dir_.get();
@@ -92,13 +105,48 @@ class iter {
         entry_idx_ += i - slot_idx;
         if (entry_idx_ > entry_mask) break;  // past the end of this table's walk
         ++entry_idx_;
-        if (produce(m, g, i, grown)) return;
+        if (produce(m, g, i, grown)) {
+          if (!grown) remember_group(g, full.remove_first(), i, entry_mask + 1 - entry_idx_);
+          return;
+        }
       }
     }
     finish();
   }
 
- private:
+  // The common step, without the walk's arithmetic: the next slot of the
+  // group the last entry came from that was full when the walk reached the
+  // group.  The slot is read again (a deleted entry is not produced), and a
+  // table replaced since (stale) goes back to the full step, which looks
+  // keys up in the current map.  A slot filled after the walk reached the
+  // group is not produced: Go leaves entries added during a loop to chance.
+  // entry_idx_ stays exact, so the full step resumes where this one stops.
+  bool next_in_group() noexcept {
+    while (rest_) {
+      const std::size_t i = rest_.first();
+      rest_ = rest_.remove_first();
+      if (tab_.get()->stale()) {
+        rest_ = {};
+        return false;
+      }
+      entry_idx_ += i - last_slot_;
+      last_slot_ = i;
+      if (!g_.ctrls().is_full(i)) continue;
+      key_ = &g_.key(i);
+      elem_ = &g_.elem(i);
+      return true;
+    }
+    return false;
+  }
+
+  // After producing slot i of g from a current table: the full slots after
+  // it that the walk has still to visit (`left` entries remain in it).
+  void remember_group(group_t g, byte_slot_mask after, std::size_t i, std::uint64_t left) noexcept {
+    g_ = g;
+    last_slot_ = i;
+    rest_ = after.keep_below(left >= group_slots ? group_slots : i + 1 + left);
+  }
+
   // The small map: its one group, from a random slot.
   void next_small(map_type* m) {
     table_t* t = tab_.get();
@@ -109,7 +157,15 @@ class iter {
     while (entry_idx_ < group_slots) {
       const std::size_t k = (entry_idx_ + entry_offset_) % group_slots;
       ++entry_idx_;
-      if (g.ctrls().is_full(k) && produce(m, g, k, grown)) return;
+      if (g.ctrls().is_full(k) && produce(m, g, k, grown)) {
+        // The walk goes up from k to slot 7, then from 0: the slots after k
+        // are its next entries, up to the end of the walk.  (Slot k is
+        // full: remove_first drops it.  remove_below(8) would shift by 64.)
+        if (!grown)
+          remember_group(g, g.ctrls().match_full().remove_below(k).remove_first(), k,
+                         group_slots - entry_idx_);
+        return;
+      }
     }
     finish();
   }
@@ -170,12 +226,14 @@ class iter {
   // nextDirIdx: skip every entry of the table just walked (a table split
   // since then included: the old table covered both halves).
   void next_dir_idx() {
+    rest_ = {};
     dir_idx_ += std::int64_t{1} << (dir_.get()->global_depth - tab_.get()->local_depth);
     tab_.reset();
     entry_idx_ = 0;
   }
 
   void finish() noexcept {
+    rest_ = {};
     key_ = nullptr;
     elem_ = nullptr;
     tab_.reset();
@@ -196,6 +254,11 @@ class iter {
   std::int64_t dir_idx_ = 0;     // before adjustment by dir_offset_
   std::uint8_t global_depth_ = 0;
   bool snapshot_ = false;
+  // next_in_group's state: the group of the last entry, that entry's slot,
+  // and the slots still to produce from it.
+  group_t g_;
+  std::size_t last_slot_ = 0;
+  byte_slot_mask rest_;
 };
 
 }  // namespace gomap::runtime::swiss
