@@ -17,7 +17,6 @@
 //   GOMAP_ASSUME(c)     a fact for the optimizer (an assertion where those are on)
 //   cache_line_size     the one cache-line constant
 //   cpu_relax()         one spin-wait pause
-//   advise_huge_pages() transparent huge pages for a large array (Linux madvise)
 //   match_byte()        the 8-byte group match (SSE2 on x86-64, SWAR elsewhere;
 //                       the SWAR version is compiled and tested everywhere)
 #pragma once
@@ -25,10 +24,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -129,22 +124,6 @@ inline void cpu_relax() noexcept {
   _mm_pause();
 #elif defined(__aarch64__)
   asm volatile("yield" ::: "memory");
-#endif
-}
-
-// Ask the kernel to back [p, p + bytes) with transparent huge pages where it
-// can (the 2 MiB-aligned stretches inside the range).  A hint: it fails
-// silently where THP is off or the platform has no madvise.
-inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
-  const auto a = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t lo = (a + huge - 1) & ~(huge - 1);
-  const std::uintptr_t hi = (a + bytes) & ~(huge - 1);
-  if (hi > lo) (void)::madvise(static_cast<char*>(p) + (lo - a), hi - lo, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
 #endif
 }
 

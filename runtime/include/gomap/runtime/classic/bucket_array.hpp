@@ -73,7 +73,7 @@ struct bucket_array {
   bucket* at(std::uint64_t i) noexcept { return base() + i; }
 
   // array_memory.hpp: small arrays (a map's first bucket) from the thread's
-  // block cache, large ones on huge pages.
+  // block cache.
   static void* alloc_raw(std::size_t bytes) { return allocate_array<alloc_align>(bytes); }
   static void free_raw(void* p, std::size_t bytes) noexcept {
     deallocate_array<alloc_align>(p, bytes);
