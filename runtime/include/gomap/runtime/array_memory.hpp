@@ -13,18 +13,15 @@
 #include <new>
 
 #include "gomap/runtime/block_cache.hpp"
-#include "gomap/runtime/platform.hpp"
 
 namespace gomap::runtime {
 
 template <std::size_t Align>
 void* allocate_array(std::size_t bytes) {
-  void* p;
   if constexpr (Align <= __STDCPP_DEFAULT_NEW_ALIGNMENT__)
-    p = block_cache::allocate(bytes);
+    return block_cache::allocate(bytes);
   else
-    p = ::operator new (bytes, std::align_val_t{Align});
-  return p;
+    return ::operator new (bytes, std::align_val_t{Align});
 }
 
 template <std::size_t Align>

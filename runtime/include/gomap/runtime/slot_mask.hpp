@@ -40,7 +40,7 @@ class basic_slot_mask {
   constexpr basic_slot_mask remove_below(std::size_t i) const noexcept {
     return basic_slot_mask(bits_ & ~((Word{1} << (i << Shift)) - 1));
   }
-  // The mask without slots at or above i (i <= 8).
+  // The mask without slots at or above i (any i: 8 and up keep every slot).
   constexpr basic_slot_mask keep_below(std::size_t i) const noexcept {
     if (i >= 8) return *this;
     return basic_slot_mask(bits_ & ((Word{1} << (i << Shift)) - 1));

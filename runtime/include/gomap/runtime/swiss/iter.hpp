@@ -81,6 +81,7 @@ class iter {
   // The walk over the directory and each table, from where the last step
   // stopped.
   [[gnu::noinline]] void next_walk(map_type* m) {
+    GOMAP_ASSERT(!rest_);  // next_in_group used up the remembered slots
     if (dir_idx_ < 0) return next_small(m);
     follow_directory(m);
     directory_t* d = dir_.get();
@@ -144,7 +145,7 @@ class iter {
   void remember_group(group_t g, byte_slot_mask after, std::size_t i, std::uint64_t left) noexcept {
     g_ = g;
     last_slot_ = i;
-    rest_ = after.keep_below(left >= group_slots ? group_slots : i + 1 + left);
+    rest_ = after.keep_below(i + 1 + left);
   }
 
   // The small map: its one group, from a random slot.
@@ -226,7 +227,6 @@ class iter {
   // nextDirIdx: skip every entry of the table just walked (a table split
   // since then included: the old table covered both halves).
   void next_dir_idx() {
-    rest_ = {};
     dir_idx_ += std::int64_t{1} << (dir_.get()->global_depth - tab_.get()->local_depth);
     tab_.reset();
     entry_idx_ = 0;
