@@ -97,6 +97,43 @@ TEST(Rcu, ReaderDelaysReclamation) {
   delete shared.load();
 }
 
+// A reader that holds the epoch back while a writer retires and collects again and again:
+// each collection queues one more batch, far more than the collector's ring of batches
+// holds, so later ones are spliced into the newest. Nothing retired after the reader began
+// may be freed before it leaves, and everything is freed once it has.
+TEST(Rcu, LongReaderOverflowsTheBatchRing) {
+  std::atomic<Tracked*> shared{new Tracked(0)};
+  std::atomic<int> phase{0};
+  std::vector<Tracked*> seen;
+  std::thread reader([&] {
+    gomap::rcu_reader guard;
+    phase.store(1);
+    while (phase.load() != 2) {
+      Tracked* p = shared.load();
+      seen.push_back(p);
+      std::this_thread::yield();
+    }
+    // Every object this reader loaded must still be intact: all were retired after it
+    // entered its section.
+    for (Tracked* p : seen) EXPECT_NE(p->value, p->check);
+  });
+  while (phase.load() != 1) std::this_thread::yield();
+  const auto live = Tracked::live.load();
+  const auto pending = rcu_access::pending();
+  constexpr int rounds = 300;  // collections, each after one retire: > the ring's 64 batches
+  for (int i = 1; i <= rounds; ++i) {
+    shared.exchange(new Tracked(static_cast<std::uint64_t>(i)))->retire();
+    rcu_access::collect();
+  }
+  EXPECT_EQ(Tracked::live.load(), live + rounds);  // nothing freed: the reader holds them
+  EXPECT_EQ(rcu_access::pending(), pending + rounds);
+  phase.store(2);
+  reader.join();
+  gomap::rcu_barrier();
+  EXPECT_EQ(Tracked::live.load(), live);  // the retired ones gone, the shared one left
+  EXPECT_EQ(rcu_access::pending(), 0u);
+  delete shared.load();
+}
 // rcu_synchronize must not return while a reader that began before it is inside.
 TEST(Rcu, SynchronizeWaitsForReaders) {
   std::atomic<int> phase{0};

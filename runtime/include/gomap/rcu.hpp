@@ -16,10 +16,13 @@
 //    never wait: the whole read side is two stores and two loads.
 //  * retire(p) pushes p onto the calling thread's lock-free inbox (its own cache line).
 //    A collector (any thread, every kCollectEvery retires, under a try_lock so writers do
-//    not queue up) drains all inboxes, tags what it took with the current epoch T using a
-//    read-modify-write on E, and tries to advance E: E moves from e to e+1 only when every
-//    record is quiescent (0) or announced e. An object tagged T is freed once E >= T + 2:
-//    every reader that could have loaded it announced an epoch <= T and has left.
+//    not queue up) drains all inboxes, each into one batch, tags the batches it took with
+//    the current epoch T using a read-modify-write on E, and tries to advance E: E moves
+//    from e to e+1 only when every record is quiescent (0) or announced e. A batch tagged T
+//    is freed once E >= T + 2: every reader that could have loaded one of its objects
+//    announced an epoch <= T and has left. The tag lives in the batch, not in each object:
+//    the objects were written by other threads, and a collector that walked every one of
+//    them to tag it (and again to find the list's end) paid two cache misses per object.
 //  * Retired memory is thus freed within two epoch advances once readers move on. Epochs
 //    advance when someone collects: a thread every kCollectEvery retires, a thread at
 //    exit, rcu_synchronize() and rcu_barrier(). (A program that stops retiring keeps what
@@ -82,8 +85,14 @@ inline constexpr std::size_t rcu_line_size = 2 * runtime::cache_line_size;
 // object; rcu_retire(p, d) allocates a small box holding p and d).
 struct rcu_head {
   rcu_head* rcu_next = nullptr;
-  std::uint64_t rcu_epoch = 0;  // tag; written by the collector under its lock
   void (*rcu_reclaim)(rcu_head*) noexcept = nullptr;
+};
+
+// What one gather took from one inbox: a list linked through rcu_next, freed as a whole
+// once the epoch reaches tag + 2.
+struct rcu_batch {
+  rcu_head* head = nullptr;
+  std::uint64_t tag = 0;
 };
 
 struct rcu_thread_record {
@@ -210,7 +219,7 @@ class rcu_domain {
     {
       std::lock_guard lk(reclaim_mu_);
       gather_locked();
-      target = (queue_tail_ != nullptr ? queue_tail_->rcu_epoch : epoch_.load()) + 2;
+      target = (batch_count_ != 0 ? batch_at(batch_count_ - 1).tag : epoch_.load()) + 2;
     }
     advance_to(target);
     std::lock_guard lk(reclaim_mu_);
@@ -245,48 +254,59 @@ class rcu_domain {
     free_ready_locked();
   }
 
-  // Drains every inbox into the FIFO and tags what it took with the current epoch.
+  // The i-th oldest queued batch.
+  detail::rcu_batch& batch_at(std::size_t i) noexcept {
+    return batches_[(batch_first_ + i) % kBatches];
+  }
+
+  // Drains every inbox into a batch of its own at the back of the FIFO and tags the
+  // batches it added with the current epoch.
   void gather_locked() noexcept {
-    detail::rcu_head* taken = nullptr;
-    detail::rcu_head* taken_tail = nullptr;
+    std::size_t first_new = batch_count_;  // the batches from here on get this gather's tag
     for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
       if (r->inbox.load(std::memory_order_relaxed) == nullptr) continue;
       GOMAP_YIELD("rcu.gather.drain");
       detail::rcu_head* list = r->inbox.exchange(nullptr, std::memory_order_acq_rel);
       if (list == nullptr) continue;
+      if (batch_count_ < kBatches) {
+        batch_at(batch_count_++) = {list, 0};
+        continue;
+      }
+      // The ring is full (readers have held the epoch back for a long time): splice the
+      // list in front of the newest batch, which then takes this gather's tag. A later
+      // tag only delays its older objects.
+      detail::rcu_batch& newest = batch_at(batch_count_ - 1);
       detail::rcu_head* last = list;
       while (last->rcu_next != nullptr) last = last->rcu_next;
-      last->rcu_next = taken;
-      if (taken == nullptr) taken_tail = last;
-      taken = list;
+      last->rcu_next = newest.head;
+      newest.head = list;
+      if (first_new > batch_count_ - 1) first_new = batch_count_ - 1;
     }
-    if (taken == nullptr) return;
+    if (first_new == batch_count_) return;
     // An RMW (not a load) so the objects' unlinks join E's release sequence; sequenced
     // after the exchanges above, so the tag is no older than any of the retires.
     GOMAP_YIELD("rcu.gather.tag");
     const std::uint64_t tag = epoch_.fetch_add(0, std::memory_order_seq_cst);
-    for (auto* h = taken; h != nullptr; h = h->rcu_next) h->rcu_epoch = tag;
-    if (queue_tail_ == nullptr) {
-      queue_head_ = taken;
-    } else {
-      queue_tail_->rcu_next = taken;
-    }
-    queue_tail_ = taken_tail;
+    for (std::size_t i = first_new; i < batch_count_; ++i) batch_at(i).tag = tag;
   }
 
-  // Frees every queued object whose grace period has elapsed (tags are nondecreasing).
+  // Frees every queued batch whose grace period has elapsed (tags are nondecreasing).
   void free_ready_locked() noexcept {
     GOMAP_YIELD("rcu.free");
     const std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
     std::uint64_t n = 0;
     detail::rcu_tls_collecting = true;
-    while (queue_head_ != nullptr && queue_head_->rcu_epoch + 2 <= e) {
-      detail::rcu_head* h = queue_head_;
-      queue_head_ = h->rcu_next;
-      if (queue_head_ == nullptr) queue_tail_ = nullptr;
-      GOMAP_RCU_NOTE(free, h);
-      h->rcu_reclaim(h);
-      ++n;
+    while (batch_count_ != 0 && batch_at(0).tag + 2 <= e) {
+      detail::rcu_head* h = std::exchange(batch_at(0).head, nullptr);
+      batch_first_ = (batch_first_ + 1) % kBatches;
+      --batch_count_;
+      while (h != nullptr) {
+        detail::rcu_head* next = h->rcu_next;
+        GOMAP_RCU_NOTE(free, h);
+        h->rcu_reclaim(h);
+        ++n;
+        h = next;
+      }
     }
     detail::rcu_tls_collecting = false;
     if (n != 0) reclaimed_.fetch_add(n, std::memory_order_relaxed);
@@ -327,8 +347,13 @@ class rcu_domain {
   alignas(detail::rcu_line_size) std::atomic<std::uint64_t> epoch_{1};
   alignas(detail::rcu_line_size) std::atomic<detail::rcu_thread_record*> records_{nullptr};
   alignas(detail::rcu_line_size) runtime::sched_mutex reclaim_mu_;
-  detail::rcu_head* queue_head_ = nullptr;   // guarded by reclaim_mu_
-  detail::rcu_head* queue_tail_ = nullptr;   // guarded by reclaim_mu_
+  // The FIFO of gathered batches, a ring (guarded by reclaim_mu_). A gather adds one batch
+  // per thread with pending retires, and batches leave two epochs later; only a reader
+  // that holds the epoch back for many gathers fills the ring (gather_locked then splices).
+  static constexpr std::size_t kBatches = 64;
+  detail::rcu_batch batches_[kBatches] = {};
+  std::size_t batch_first_ = 0;              // guarded by reclaim_mu_
+  std::size_t batch_count_ = 0;              // guarded by reclaim_mu_
   std::atomic<std::uint64_t> reclaimed_{0};  // statistics
 };
 
@@ -425,7 +450,9 @@ inline void rcu_domain::atfork_child() noexcept {
     retired += r->retired.load(std::memory_order_relaxed);
     for (auto* h = r->inbox.load(std::memory_order_acquire); h != nullptr; h = h->rcu_next) ++held;
   }
-  for (auto* h = d.queue_head_; h != nullptr; h = h->rcu_next) ++held;
+  for (std::size_t i = 0; i < d.batch_count_; ++i) {
+    for (auto* h = d.batch_at(i).head; h != nullptr; h = h->rcu_next) ++held;
+  }
   d.reclaimed_.store(retired - held, std::memory_order_relaxed);
   d.reclaim_mu_.unlock();
 }
