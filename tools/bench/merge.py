@@ -77,6 +77,57 @@ def new_row(workload, impl, threads, n):
             **{m: None for m in METRICS}}
 
 
+def source_of(path):
+    """The run a result file holds, as tools/bench/run labels it: go_sync.2.txt -> go_sync.2."""
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def host_spells(path):
+    """{run label: the slowest core-to-core round trip (ns) measured around it}, from
+    tools/bench/run's roundtrip.txt (gomap_core_roundtrip before and after each run)."""
+    spells = {}
+    if not path or not os.path.exists(path):
+        return spells
+    with open(path) as f:
+        for line in f:
+            toks = line.split()
+            if len(toks) == 2:
+                spells[toks[0]] = max(spells.get(toks[0], 0.0), float(toks[1]))
+    return spells
+
+
+def set_aside_slow_spells(rows, spells):
+    """Drops the rounds of a concurrent cell that ran while the host's round trip was above
+    twice the fastest measured, if the cell has rounds from a fast spell; returns the rows
+    and a paragraph saying what was set aside (core_roundtrip.cpp says why)."""
+    if not spells:
+        return rows, []
+    fastest = min(spells.values())
+    slow = {k for k, v in spells.items() if v > 2 * fastest}
+    groups = {}
+    for r in rows:
+        if r["impl"] in CONC_IMPLS and r["workload"] not in MEMORY:
+            groups.setdefault((r["workload"], r["impl"], r["n"], r["threads"]), []).append(r)
+    dropped = set()
+    all_slow = 0
+    for rs in groups.values():
+        fast = [r for r in rs if r["source"] not in slow]
+        if not fast:
+            all_slow += 1
+        elif len(fast) < len(rs):
+            dropped.update(id(r) for r in rs if r["source"] in slow)
+    note = [f"Host: the core-to-core round trip (`gomap_core_roundtrip`, two threads bouncing "
+            f"one cache line) measured before and after each concurrent run was "
+            f"{fastest:.0f}–{max(spells.values()):.0f} ns."]
+    if slow:
+        note.append(f"Runs made in a slow spell (above twice the fastest), set aside wherever the "
+                    f"cell has rounds from fast spells: {', '.join(sorted(slow))}; cells with no "
+                    f"fast round (all of their rounds kept): {all_slow}.")
+    else:
+        note.append("No run was made in a slow spell (above twice the fastest).")
+    return [r for r in rows if id(r) not in dropped], [" ".join(note), ""]
+
+
 def parse_gbench(path, suffix=""):
     """Rows of one Google Benchmark JSON file.  ns_per_op is the thread's CPU
     time per item (real time for the concurrent benchmarks, which use it);
@@ -95,6 +146,7 @@ def parse_gbench(path, suffix=""):
             continue
         workload, impl, n = parts[0], parts[1] + suffix, int(parts[2])
         row = new_row(workload, impl, int(b.get("threads", 1)), n)
+        row["source"] = source_of(path)
         if workload in MEMORY:
             row["bytes_per_entry"] = b.get("bytes_per_entry")
         elif b.get("items_per_second"):
@@ -135,6 +187,7 @@ def parse_go(path, new=False):
                 except ValueError:
                     pass
             row = new_row(workload, impl, int(m.group(2) or 1), n)
+            row["source"] = source_of(path)
             if workload in MEMORY:
                 row["bytes_per_entry"] = metrics.get("B/entry")
             else:
@@ -165,6 +218,7 @@ def median_of_rounds(rows):
                 # run-to-run noise of this cell: spread of its rounds / median
                 row[metric.replace("ns_per_op", "spread")] = (max(xs) - min(xs)) / row[metric]
         row["rounds"] = len(rs)
+        row.pop("source", None)
         out.append(row)
     return out
 
@@ -317,6 +371,7 @@ def main():
     ap.add_argument("--machine", default="")
     ap.add_argument("--flags", default="")
     ap.add_argument("--mode", default="")
+    ap.add_argument("--roundtrip", default="")
     a = ap.parse_args()
     GO_OLD = ver(a.go_old_version) or GO_OLD
     GO_NEW = ver(a.go_new_version) or GO_NEW
@@ -337,6 +392,7 @@ def main():
     for p in a.go_new:
         if os.path.exists(p):
             rows += parse_go(p, new=True)
+    rows, host_note = set_aside_slow_spells(rows, host_spells(a.roundtrip))
     rows = sort_rows(median_of_rounds(rows))
     os.makedirs(a.outdir, exist_ok=True)
     with open(os.path.join(a.outdir, "results.json"), "w") as f:
@@ -406,6 +462,7 @@ def main():
     go_sync = [r for r in conc if not r["workload"].startswith("mixed") and r["workload"] not in MEMORY]
     if go_sync:
         md += [f"## Concurrent: Go's sync/map_bench_test.go (baseline `{conc_base}`), wall time", ""]
+        md += host_note
         t, _ = table(go_sync, CONC_IMPLS, conc_base, ck)
         md += [t, noise(go_sync, clock="wall")]
     mixed_base = next((b for b in ["gomap_sharded", "gomap_shared_mutex"]
