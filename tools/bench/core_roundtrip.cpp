@@ -73,8 +73,8 @@ double one_batch(const std::vector<int>& cpus, long rounds) {
 
 int main() {
   const std::vector<int> cpus = usable_cpus(2);
-  std::vector<double> batches;
-  for (int b = 0; b < 7; ++b) batches.push_back(one_batch(cpus, 200000));
+  std::vector<double> batches(7);
+  for (double& b : batches) b = one_batch(cpus, 200000);
   std::nth_element(batches.begin(), batches.begin() + 3, batches.end());
   std::printf("%.1f\n", batches[3]);
   return 0;
