@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <gomap/map.hpp>
 #include <gomap/runtime/block_cache.hpp>
+#include <gomap/runtime/node_cache.hpp>
 #include <gomap/swiss_map.hpp>
 
 #include <atomic>
@@ -25,10 +26,12 @@
 namespace {
 std::atomic<long> g_allocs{0};
 std::atomic<long> g_frees{0};
+std::atomic<long> g_bytes{0};  // bytes asked of the plain operator new
 }  // namespace
 
 void* operator new(std::size_t n) {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
+  g_bytes.fetch_add(static_cast<long>(n), std::memory_order_relaxed);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
@@ -282,6 +285,52 @@ TEST(BlockCache, KeepsAtMostPerClassBlocksPerClass) {
   EXPECT_EQ(g_frees.load() - before, 10 - static_cast<long>(block_cache::per_class));
   block_cache::trim();
   EXPECT_EQ(g_frees.load() - before, 10);
+}
+
+namespace node_cache = gomap::runtime::node_cache;
+
+// The node lists: a block of exactly the node's rounded size, up to per_size per size, the
+// rest to the heap; another size has its own list.
+TEST(NodeCache, KeepsPerSizeBlocksOfExactlyTheirSize) {
+  SKIP_IF_CACHE_OFF();
+  constexpr unsigned n = node_cache::per_size + 6;
+  void* ps[n];
+  const long bytes_before = g_bytes.load();
+  for (void*& p : ps) p = node_cache::allocate(40);  // a HashTrieMap<int64, int64> entry
+  EXPECT_EQ(g_bytes.load() - bytes_before, static_cast<long>(n) * 40);  // malloc's granularity
+  const long before = g_frees.load();
+  for (void* p : ps) node_cache::deallocate(p, 40);
+  EXPECT_EQ(node_cache::cached_blocks(40), node_cache::per_size);
+  EXPECT_EQ(node_cache::cached_blocks(24), 0u);  // another size, another list
+  EXPECT_EQ(g_frees.load() - before, 6);
+  EXPECT_EQ(allocs_of([&] {
+              for (void*& p : ps) p = node_cache::allocate(33);  // same list as 40
+              for (void* p : ps) node_cache::deallocate(p, 33);
+            }),
+            6);  // the cached ones serve the first per_size requests
+  EXPECT_EQ(allocs_of([] { node_cache::deallocate(node_cache::allocate(129), 129); }), 1);
+}
+
+TEST(NodeCache, ThreadExitReturnsItsBlocks) {
+  SKIP_IF_CACHE_OFF();
+  // Frees between the end of a thread's function and its join: the thread's own machinery,
+  // plus whatever its exit hooks return to the heap.
+  const auto frees_at_exit = [](auto body) {
+    long at_end = 0;
+    std::thread([&] {
+      body();
+      at_end = g_frees.load();
+    }).join();
+    return g_frees.load() - at_end;
+  };
+  const long machinery = frees_at_exit([] {});
+  const long with_nodes = frees_at_exit([] {
+    void* ps[8];
+    for (void*& p : ps) p = node_cache::allocate(24);
+    for (void* p : ps) node_cache::deallocate(p, 24);
+    EXPECT_EQ(node_cache::cached_blocks(24), 8u);
+  });
+  EXPECT_EQ(with_nodes - machinery, 8);
 }
 
 TEST(BlockCache, LargeRequestsGoToTheHeap) {

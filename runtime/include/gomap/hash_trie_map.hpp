@@ -65,6 +65,7 @@
 #include "gomap/hash.hpp"
 #include "gomap/rcu.hpp"
 #include "gomap/runtime/alg.hpp"
+#include "gomap/runtime/node_cache.hpp"
 #include "gomap/runtime/platform.hpp"
 #include "gomap/runtime/rw_spinlock.hpp"
 #include "gomap/runtime/sched_point.hpp"
@@ -316,7 +317,8 @@ class HashTrieMap {
 
   // entry: a leaf. key and value are immutable once published; overflow changes only under
   // the lock of the indirect node whose child slot holds the chain.
-  struct entry : rcu_obj_base<entry> {
+  // Allocated from the node lists: reclaimed entries come back in batches (node_cache.hpp).
+  struct entry : rcu_obj_base<entry>, runtime::node_cache::cached {
     template <class KK, class VV>
     entry(KK&& k, VV&& v) : key(std::forward<KK>(k)), value(std::forward<VV>(v)) {}
     entry(const entry&) = delete;

@@ -120,16 +120,20 @@ inline std::size_t cached_blocks() noexcept {
   return n;
 }
 
-// A base class whose objects come from the block cache: `new T` / `delete p`
-// on a T deriving from it allocate and free through allocate/deallocate
+// A base class whose objects come from Allocate and go back to Deallocate:
+// `new T` / `delete p` on a T deriving from it call them with sizeof(T)
 // (over-aligned types go straight to the heap).
-struct cached {
-  static void* operator new(std::size_t n) { return allocate(n); }
-  static void operator delete(void* p, std::size_t n) noexcept { deallocate(p, n); }
+template <void* (*Allocate)(std::size_t), void (*Deallocate)(void*, std::size_t) noexcept>
+struct allocated_by {
+  static void* operator new(std::size_t n) { return Allocate(n); }
+  static void operator delete(void* p, std::size_t n) noexcept { Deallocate(p, n); }
   static void* operator new(std::size_t n, std::align_val_t a) { return ::operator new(n, a); }
   static void operator delete(void* p, std::size_t, std::align_val_t a) noexcept {
     ::operator delete(p, a);
   }
 };
+
+// Objects from the block cache.
+struct cached : allocated_by<allocate, deallocate> {};
 
 }  // namespace gomap::runtime::block_cache
