@@ -101,7 +101,6 @@ void setup(const benchmark::State&) {
   shared_map<A, W> = std::make_unique<A>();
   W::setup(*shared_map<A, W>);
 }
-//
 // Teardown also makes glibc settle the freed map now.  A run that stored a
 // million keys leaves a million small chunks in malloc's fast bins, and glibc
 // merges them (malloc_consolidate) on the next request of 1 KiB or more,

@@ -1,6 +1,6 @@
-// node_cache: per-thread free lists of the small nodes the concurrent maps
-// reclaim through rcu.hpp (HashTrieMap's entries, SyncMap's entries and value
-// boxes), one list per size.
+// node_cache: per-thread free lists, one per size, for small nodes reclaimed
+// through rcu.hpp: HashTrieMap's entries.  (SyncMap's entries and value boxes
+// do not use it: docs/hash_trie_map.md has the A/B that kept them on new.)
 //
 // Go allocates such a node from its P's mcache, and its garbage collector
 // sweeps the dead ones back.  Here a node replaced by a swap is retired and
