@@ -15,12 +15,15 @@
 //   GOMAP_ASSERT(c)     engine invariant checks, on with -DGOMAP_ASSERTIONS=1
 //                       (the dev and asan presets)
 //   GOMAP_ASSUME(c)     a fact for the optimizer (an assertion where those are on)
+//   GOMAP_ASYMMETRIC_FENCE  asymmetric_fence_*() can use the kernel (membarrier(2)
+//                       on Linux, not under ThreadSanitizer, which cannot see it)
 //   cache_line_size     the one cache-line constant
 //   cpu_relax()         one spin-wait pause
 //   match_byte()        the 8-byte group match (SSE2 on x86-64, SWAR elsewhere;
 //                       the SWAR version is compiled and tested everywhere)
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -56,6 +59,12 @@
 #define GOMAP_SANITIZED 1
 #else
 #define GOMAP_SANITIZED 0
+#endif
+
+#if defined(__linux__) && !GOMAP_TSAN
+#define GOMAP_ASYMMETRIC_FENCE 1
+#else
+#define GOMAP_ASYMMETRIC_FENCE 0
 #endif
 
 #if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
@@ -125,6 +134,19 @@ inline void cpu_relax() noexcept {
 #elif defined(__aarch64__)
   asm volatile("yield" ::: "memory");
 #endif
+}
+
+// Asymmetric fences: a store-load fence split between a hot side and a rare side (Linux
+// membarrier(2), as liburcu's "memb" flavour and folly's asymmetric_thread_fence_* use
+// it). The hot side is a compiler barrier; the heavy side makes every running thread of
+// the process execute a full barrier before it returns, so for any pair the two behave as
+// seq_cst fences would. init registers the process and says whether the heavy side is the
+// kernel's; where it is not (no membarrier, another OS, ThreadSanitizer), callers must put
+// real fences on their hot side, and asymmetric_fence_heavy is a plain seq_cst fence.
+bool asymmetric_fence_init() noexcept;
+void asymmetric_fence_heavy() noexcept;
+inline void asymmetric_fence_light() noexcept {
+  std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
 // Mark memory dead / alive for AddressSanitizer (no-ops elsewhere).
