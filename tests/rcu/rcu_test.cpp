@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -308,6 +309,20 @@ TEST(Rcu, DeleterMayRetire) {
   for (int i = 0; i < 4; ++i) gomap::rcu_barrier();
   EXPECT_EQ(runs.load(), 4);
   EXPECT_EQ(rcu_access::pending(), 0u);
+}
+
+// Read sections order their announcement with asymmetric fences where the build and the
+// kernel allow it (membarrier(2) on Linux; never under ThreadSanitizer, which cannot see
+// the kernel's barrier), and with seq_cst fences where GOMAP_ASYMMETRIC_FENCE=0 asks for
+// them: ctest runs this whole file both ways (rcu_test and rcu_test_symmetric).
+TEST(Rcu, ReadSectionsUseAsymmetricFencesWhereTheKernelHasThem) {
+  { gomap::rcu_reader g; }  // registers this thread: the mode is chosen by then
+  const char* env = std::getenv("GOMAP_ASYMMETRIC_FENCE");
+  const bool off = env != nullptr && env[0] == '0';
+  const bool expected = gomap::detail::rcu_asymmetric_build && !off;
+  EXPECT_EQ(rcu_access::asymmetric(), expected)
+      << "this machine runs Linux with membarrier(PRIVATE_EXPEDITED); a kernel without it "
+         "would leave read sections on seq_cst fences";
 }
 
 // Thread records are released at thread exit and reused by later threads.

@@ -13,7 +13,7 @@
 //  * Each thread owns one cache-line-aligned record. A reader announces "active at E" by
 //    storing E into its own record and re-reading E until the two agree; leaving the
 //    outermost section stores 0. Readers therefore write only their own cache line and
-//    never wait: the whole read side is two stores and two loads.
+//    never wait: the whole read side is two stores and two loads (and one fence, below).
 //  * retire(p) pushes p onto the calling thread's lock-free inbox (its own cache line).
 //    A collector (any thread, every kCollectEvery retires, under a try_lock so writers do
 //    not queue up) drains all inboxes, each into one batch, tags the batches it took with
@@ -27,6 +27,27 @@
 //    advance when someone collects: a thread every kCollectEvery retires, a thread at
 //    exit, rcu_synchronize() and rcu_barrier(). (A program that stops retiring keeps what
 //    was pending until one of those happens; there is no background thread.)
+//
+// The read side's one fence, made asymmetric. A reader's announcement is a store followed
+// by a load (of E, then of the shared pointers); a plain x86 store may still sit in the
+// store buffer when those loads run, so a symmetric design pays a full fence (an xchg) on
+// every outermost lock, which is most of the cost of a short lock-free load. Where the
+// kernel offers it (runtime::asymmetric_fence_*, membarrier(2) on Linux), the reader
+// instead stores its announcement plainly behind a compiler barrier, and the one scan that
+// needs the order pays for it: try_advance issues the heavy fence between reading E and
+// reading the records, which makes every running thread of the process execute a full
+// barrier at some point P during the call. A reader's announcement before its P is then
+// seen by the scan; an announcement the scan misses is after P, so the reader's validation
+// load (acquire) and every load after it see E as it was when the scan read it, or later,
+// and the unlinks that came before. That is the guarantee the seq_cst pair gives below,
+// paid for by one system call per scan instead of one fence per read. On the 2-vCPU VM it
+// was measured on, the call takes 0.1 us alone and 0.3-2 us with the other vCPU running
+// one of our threads, which loses about 1 us to the interrupt; so a collection that is
+// not waited for advances (and fences) only every kCollectsPerAdvance-th time. ThreadSanitizer does
+// not model the kernel's barrier, and the interleaving scheduler serializes threads anyway, so
+// those builds keep the seq_cst pair; so does a process whose kernel lacks membarrier (or whose
+// environment sets GOMAP_ASYMMETRIC_FENCE=0): the choice is made once, when the first thread
+// registers, before any read section exists.
 //
 // Why it is correct without std::atomic_thread_fence (which ThreadSanitizer ignores):
 // every operation on the epoch and on reader records is seq_cst, and E is modified only by
@@ -121,6 +142,17 @@ inline constinit thread_local bool rcu_tls_collecting = false;
 // 0: never registered, 1: exit hook armed, 2: exit hook already ran (thread is exiting).
 inline constinit thread_local int rcu_tls_phase = 0;
 
+// Whether this build may order read sections with asymmetric fences; whether this process
+// does is rcu_asymmetric, set once by the first registration before it publishes its
+// record: a reader has registered, and a scan that found a record has acquired the list,
+// so both read the settled value (relaxed: it is never written again).
+inline constexpr bool rcu_asymmetric_build = GOMAP_ASYMMETRIC_FENCE && !GOMAP_INTERLEAVE;
+inline constinit std::atomic<bool> rcu_asymmetric{false};
+
+inline bool rcu_asymmetric_now() noexcept {
+  return rcu_asymmetric_build && rcu_asymmetric.load(std::memory_order_relaxed);
+}
+
 #if GOMAP_INTERLEAVE
 // Retires between collection attempts, settable by the interleave harnesses: with 1 every
 // retire collects, so a handful of operations reaches tagging, advancing and freeing.
@@ -143,12 +175,21 @@ class rcu_domain {
     GOMAP_YIELD("rcu.pin.load");
     std::uint64_t e = epoch_.load(std::memory_order_relaxed);
     for (;;) {
-      // Store-then-load (Dekker): both seq_cst so a scan that misses this store is ordered
-      // before it in S, and then the validation load below sees the scanner's epoch.
+      // Store-then-load (Dekker): a scan that misses this store must leave the validation
+      // load below seeing the scanner's epoch. Either the scan's heavy fence gives that
+      // order (asymmetric, see the header comment), or both accesses are seq_cst, so that a
+      // scan that misses the store is ordered before it in S.
       GOMAP_YIELD("rcu.pin.announce");
-      r->state.store(e, std::memory_order_seq_cst);
-      GOMAP_YIELD("rcu.pin.validate");
-      const std::uint64_t now = epoch_.load(std::memory_order_seq_cst);
+      std::uint64_t now;
+      if (detail::rcu_asymmetric_now()) {
+        r->state.store(e, std::memory_order_relaxed);
+        runtime::asymmetric_fence_light();
+        now = epoch_.load(std::memory_order_acquire);
+      } else {
+        r->state.store(e, std::memory_order_seq_cst);
+        GOMAP_YIELD("rcu.pin.validate");
+        now = epoch_.load(std::memory_order_seq_cst);
+      }
       if (now == e) {
         GOMAP_RCU_NOTE(pin, r);
         return;
@@ -228,6 +269,13 @@ class rcu_domain {
 
   // How many retires a thread makes between attempts to collect.
   static constexpr unsigned kCollectEvery = 64;
+  // Where scans pay a heavy fence each (it interrupts every running thread of the
+  // process), a collection that is not waited for tries to advance the epoch only every
+  // kCollectsPerAdvance-th time, and frees one ready batch more than it gathered, so that
+  // the many batches one advance makes ready go back to the allocator a few at a time,
+  // in pieces the per-thread caches can hold (node_cache keeps 64 blocks per size), while
+  // the queue still shrinks faster than it grows.
+  static constexpr unsigned kCollectsPerAdvance = 4;
 
  private:
   friend rcu_domain& rcu_default_domain() noexcept;
@@ -248,10 +296,14 @@ class rcu_domain {
     } else if (!lk.try_lock()) {
       return;  // another thread is collecting; it or the next one drains our inbox
     }
-    gather_locked();
-    // Two attempts: enough to free this batch's predecessors when readers are idle.
-    if (try_advance()) try_advance();
-    free_ready_locked();
+    const std::size_t gathered = gather_locked();
+    const bool paced = !wait && detail::rcu_asymmetric_now();
+    if (!paced || ++collects_since_advance_ >= kCollectsPerAdvance) {
+      collects_since_advance_ = 0;
+      // Two attempts: enough to free this batch's predecessors when readers are idle.
+      if (try_advance()) try_advance();
+    }
+    free_ready_locked(paced ? gathered + 1 : SIZE_MAX);
   }
 
   // The i-th oldest queued batch.
@@ -260,8 +312,9 @@ class rcu_domain {
   }
 
   // Drains every inbox into a batch of its own at the back of the FIFO and tags the
-  // batches it added with the current epoch.
-  void gather_locked() noexcept {
+  // batches it added with the current epoch. Returns how many batches it added.
+  std::size_t gather_locked() noexcept {
+    const std::size_t count_before = batch_count_;
     std::size_t first_new = batch_count_;  // the batches from here on get this gather's tag
     for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
       if (r->inbox.load(std::memory_order_relaxed) == nullptr) continue;
@@ -282,21 +335,23 @@ class rcu_domain {
       newest.head = list;
       if (first_new > batch_count_ - 1) first_new = batch_count_ - 1;
     }
-    if (first_new == batch_count_) return;
+    if (first_new == batch_count_) return 0;
     // An RMW (not a load) so the objects' unlinks join E's release sequence; sequenced
     // after the exchanges above, so the tag is no older than any of the retires.
     GOMAP_YIELD("rcu.gather.tag");
     const std::uint64_t tag = epoch_.fetch_add(0, std::memory_order_seq_cst);
     for (std::size_t i = first_new; i < batch_count_; ++i) batch_at(i).tag = tag;
+    return batch_count_ - count_before;
   }
 
-  // Frees every queued batch whose grace period has elapsed (tags are nondecreasing).
-  void free_ready_locked() noexcept {
+  // Frees the queued batches whose grace period has elapsed (tags are nondecreasing),
+  // oldest first, at most max_batches of them.
+  void free_ready_locked(std::size_t max_batches = SIZE_MAX) noexcept {
     GOMAP_YIELD("rcu.free");
     const std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
     std::uint64_t n = 0;
     detail::rcu_tls_collecting = true;
-    while (batch_count_ != 0 && batch_at(0).tag + 2 <= e) {
+    for (; max_batches != 0 && batch_count_ != 0 && batch_at(0).tag + 2 <= e; --max_batches) {
       detail::rcu_head* h = std::exchange(batch_at(0).head, nullptr);
       batch_first_ = (batch_first_ + 1) % kBatches;
       --batch_count_;
@@ -317,13 +372,29 @@ class rcu_domain {
   bool try_advance() noexcept {
     GOMAP_YIELD("rcu.advance.scan");
     std::uint64_t e = epoch_.load(std::memory_order_seq_cst);
-    for (auto* r = records_.load(std::memory_order_acquire); r != nullptr; r = r->next) {
-      const std::uint64_t s = r->state.load(std::memory_order_seq_cst);
-      if (s != 0 && s != e) return false;
+    if (!all_quiescent_or_at(e)) return false;
+    if (detail::rcu_asymmetric_now()) {
+      // The scan above may have missed announcements still in flight (and records pushed
+      // with them): after the heavy fence every announcement made before it is visible,
+      // and any later one validates against an E >= e. A reader seen lagging above
+      // needed no system call to refuse.
+      runtime::asymmetric_fence_heavy();
+      if (!all_quiescent_or_at(e)) return false;
     }
     GOMAP_YIELD("rcu.advance.cas");
     epoch_.compare_exchange_strong(e, e + 1, std::memory_order_seq_cst);
     return true;  // E >= e + 1 now, whether by us or by a concurrent advancer
+  }
+
+  // True if every record is quiescent or announced e. The list is read seq_cst, as it is
+  // pushed: a record pushed before its owner's announcement, which precedes E's move to e
+  // in S, is then on the list this scan walks.
+  bool all_quiescent_or_at(std::uint64_t e) const noexcept {
+    for (auto* r = records_.load(std::memory_order_seq_cst); r != nullptr; r = r->next) {
+      const std::uint64_t s = r->state.load(std::memory_order_seq_cst);
+      if (s != 0 && s != e) return false;
+    }
+    return true;
   }
 
   void advance_to(std::uint64_t target) noexcept {
@@ -354,6 +425,7 @@ class rcu_domain {
   detail::rcu_batch batches_[kBatches] = {};
   std::size_t batch_first_ = 0;              // guarded by reclaim_mu_
   std::size_t batch_count_ = 0;              // guarded by reclaim_mu_
+  unsigned collects_since_advance_ = 0;      // guarded by reclaim_mu_
   std::atomic<std::uint64_t> reclaimed_{0};  // statistics
 };
 
@@ -382,9 +454,15 @@ struct rcu_domain::exit_hook {
 };
 
 inline detail::rcu_thread_record* rcu_domain::register_thread() noexcept {
-  static const bool atfork_installed =
-      (pthread_atfork(&atfork_prepare, &atfork_parent, &atfork_child), true);
-  (void)atfork_installed;
+  static const bool process_ready = [] {
+    pthread_atfork(&atfork_prepare, &atfork_parent, &atfork_child);
+    // Before the first record is published: every reader of the flag registered after this.
+    if constexpr (detail::rcu_asymmetric_build) {
+      detail::rcu_asymmetric.store(runtime::asymmetric_fence_init(), std::memory_order_relaxed);
+    }
+    return true;
+  }();
+  (void)process_ready;
   detail::rcu_thread_record* r = nullptr;
   // Reuse the record of an exited thread if there is one.
   for (auto* p = records_.load(std::memory_order_acquire); p != nullptr; p = p->next) {
@@ -400,7 +478,7 @@ inline detail::rcu_thread_record* rcu_domain::register_thread() noexcept {
     // announce its read sections, so there is no safe way to go on.
     r = new detail::rcu_thread_record;  // NOLINT(bugprone-unhandled-exception-at-new)
     r->next = records_.load(std::memory_order_relaxed);
-    while (!records_.compare_exchange_weak(r->next, r, std::memory_order_release,
+    while (!records_.compare_exchange_weak(r->next, r, std::memory_order_seq_cst,
                                            std::memory_order_relaxed)) {
     }
   }
@@ -541,6 +619,9 @@ struct rcu_access {
     const std::uint64_t reclaimed = d.reclaimed_.load(std::memory_order_relaxed);
     return retired > reclaimed ? retired - reclaimed : 0;  // racy snapshot: clamp
   }
+  // True if read sections are ordered by asymmetric fences in this process (known once a
+  // thread has registered).
+  static bool asymmetric() noexcept { return detail::rcu_asymmetric_now(); }
   static std::size_t records(const rcu_domain& d = rcu_default_domain()) noexcept {
     std::size_t n = 0;
     for (auto* r = d.records_.load(std::memory_order_acquire); r != nullptr; r = r->next) ++n;
