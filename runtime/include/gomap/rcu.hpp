@@ -273,7 +273,7 @@ class rcu_domain {
   // process), a collection that is not waited for tries to advance the epoch only every
   // kCollectsPerAdvance-th time, and frees one ready batch more than it gathered, so that
   // the many batches one advance makes ready go back to the allocator a few at a time,
-  // in pieces the per-thread caches can hold (node_cache keeps 64 blocks per size), while
+  // in pieces the per-thread caches can hold (node_cache keeps 256 blocks per size), while
   // the queue still shrinks faster than it grows.
   static constexpr unsigned kCollectsPerAdvance = 4;
 
