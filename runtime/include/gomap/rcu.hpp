@@ -43,11 +43,11 @@
 // paid for by one system call per scan instead of one fence per read. On the 2-vCPU VM it
 // was measured on, the call takes 0.1 us alone and 0.3-2 us with the other vCPU running
 // one of our threads, which loses about 1 us to the interrupt; so a collection that is
-// not waited for advances (and fences) only every kCollectsPerAdvance-th time. ThreadSanitizer does
-// not model the kernel's barrier, and the interleaving scheduler serializes threads anyway, so
-// those builds keep the seq_cst pair; so does a process whose kernel lacks membarrier (or whose
-// environment sets GOMAP_ASYMMETRIC_FENCE=0): the choice is made once, when the first thread
-// registers, before any read section exists.
+// not waited for advances (and fences) only every kCollectsPerAdvance-th time.
+// ThreadSanitizer does not model the kernel's barrier, and the interleaving scheduler
+// serializes threads anyway, so those builds keep the seq_cst pair; so does a process
+// whose kernel lacks membarrier (or whose environment sets GOMAP_ASYMMETRIC_FENCE=0): the
+// choice is made once, when the first thread registers, before any read section exists.
 //
 // Why it is correct without std::atomic_thread_fence (which ThreadSanitizer ignores):
 // every operation on the epoch and on reader records is seq_cst, and E is modified only by
