@@ -19,8 +19,9 @@
 //                       on Linux, not under ThreadSanitizer, which cannot see it)
 //   cache_line_size     the one cache-line constant
 //   cpu_relax()         one spin-wait pause
-//   match_byte()        the 8-byte group match (SSE2 on x86-64, SWAR elsewhere;
-//                       the SWAR version is compiled and tested everywhere)
+//   match_byte(), high_bits()  the 8-byte group matches (SSE2 on x86-64, SWAR
+//                       elsewhere; the SWAR versions are compiled and tested
+//                       everywhere); simd_group_match says which
 #pragma once
 
 #include <atomic>
@@ -215,6 +216,35 @@ inline unsigned match_byte(const std::uint8_t* group, std::uint8_t b) noexcept {
   return match_byte_swar(group, b);
 #endif
 }
+
+// high_bits_swar: bit i set iff the high bit of byte i of the 8-byte group
+// is set (the multiply gathers the eight bits into the top byte).
+inline unsigned high_bits_swar(const std::uint8_t* group) noexcept {
+  return static_cast<unsigned>(((read64(group) & 0x8080808080808080ull) * 0x0002040810204081ull) >>
+                               56);
+}
+
+// The same with SSE2: a movemask (the upper 8 lanes are zero).
+#if GOMAP_X86_64
+inline unsigned high_bits_sse2(const std::uint8_t* group) noexcept {
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(group))));
+}
+#endif
+
+inline unsigned high_bits(const std::uint8_t* group) noexcept {
+#if GOMAP_X86_64
+  return high_bits_sse2(group);
+#else
+  return high_bits_swar(group);
+#endif
+}
+
+// Does match_byte / high_bits beat 64-bit SWAR arithmetic that leaves its
+// marks in place (the Swiss group's portable matches)?  On x86-64 it does,
+// and Go's compiler makes the same choice there (its ctrlGroup matches are
+// SSE2 intrinsics on amd64 and SWAR elsewhere).
+inline constexpr bool simd_group_match = GOMAP_X86_64 != 0;
 
 // True when the CPU can run the aeshash path (AES-NI + SSSE3 + SSE4.1, as
 // Go's alginit requires).

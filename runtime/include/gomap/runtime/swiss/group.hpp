@@ -10,8 +10,9 @@
 //   full    0hhh hhhh   (the low 7 bits of the key's hash: H2)
 //
 // so the high bit says "no live entry", and the group's 8 bytes are matched
-// at once with SWAR arithmetic on the 64-bit word, as Go does.  A match is a
-// byte_slot_mask (slot_mask.hpp): the high bit of byte i for slot i.
+// at once, as Go does: with SSE2 on x86-64 (a match is a slot_mask, bit i
+// for slot i) and SWAR arithmetic on the 64-bit word elsewhere (a
+// byte_slot_mask: the high bit of byte i for slot i); see slot_mask.hpp.
 //
 // Invariants:
 //  * A slot's key and elem objects are alive exactly when its control byte
@@ -23,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "gomap/runtime/platform.hpp"
 #include "gomap/runtime/slot_mask.hpp"
@@ -56,7 +58,18 @@ inline ctrl h2(std::uint64_t hash) noexcept {
 }
 
 // ctrlGroup: the control word, with the named matches every probe uses.
-struct ctrl_group {
+//
+// Two implementations, as in Go: SWAR arithmetic on the 64-bit word (Go's
+// portable ctrlGroupMatch*, whose answer marks slot i by the high bit of
+// byte i), and SIMD compares (Go's amd64 intrinsics: PCMPEQB and PMOVMSKB,
+// whose answer is one bit per slot).  ctrl_group is the one the CPU runs
+// faster (platform.hpp's simd_group_match); the other is compiled and
+// tested too (tests/runtime/swiss_group_test.cpp checks they agree).
+template <bool Simd>
+struct basic_ctrl_group {
+  // The answer of a match, iterable as slot indices.
+  using mask = std::conditional_t<Simd, slot_mask, byte_slot_mask>;
+
   std::uint64_t word;
 
   ctrl get(std::size_t i) const noexcept { return static_cast<ctrl>(word >> (8 * i)); }
@@ -65,25 +78,52 @@ struct ctrl_group {
   }
   void set_empty() noexcept { word = bitset_empty; }
 
-  // matchH2: full slots whose H2 is h (rarely, a false positive next to a
-  // true match; every caller compares keys anyway).
-  byte_slot_mask match_h2(ctrl h) const noexcept {
-    const std::uint64_t v = word ^ (bitset_lsb * h);
-    return byte_slot_mask(((v - bitset_lsb) & ~v) & bitset_msb);
+  // matchH2: full slots whose H2 is h.  The SWAR form may report a false
+  // positive next to a true match (every caller compares keys anyway); the
+  // SIMD form is exact.
+  mask match_h2(ctrl h) const noexcept {
+    if constexpr (Simd) {
+      return mask(match_byte(bytes(), h));
+    } else {
+      const std::uint64_t v = word ^ (bitset_lsb * h);
+      return mask(((v - bitset_lsb) & ~v) & bitset_msb);
+    }
   }
-  // matchEmpty: bit 1 separates empty (0) from deleted (1) among the bytes
-  // with the high bit set.
-  byte_slot_mask match_empty() const noexcept {
-    return byte_slot_mask((word & ~(word << 6)) & bitset_msb);
+  // matchEmpty: SWAR: bit 1 separates empty (0) from deleted (1) among the
+  // bytes with the high bit set.
+  mask match_empty() const noexcept {
+    if constexpr (Simd) {
+      return mask(match_byte(bytes(), ctrl_empty));
+    } else {
+      return mask((word & ~(word << 6)) & bitset_msb);
+    }
   }
-  byte_slot_mask match_empty_or_deleted() const noexcept {
-    return byte_slot_mask(word & bitset_msb);
+  mask match_empty_or_deleted() const noexcept {
+    if constexpr (Simd) {
+      return mask(high_bits(bytes()));
+    } else {
+      return mask(word & bitset_msb);
+    }
   }
-  byte_slot_mask match_full() const noexcept { return byte_slot_mask(~word & bitset_msb); }
+  mask match_full() const noexcept {
+    if constexpr (Simd) {
+      return mask(~high_bits(bytes()) & 0xffu);
+    } else {
+      return mask(~word & bitset_msb);
+    }
+  }
   bool any_full() const noexcept { return (~word & bitset_msb) != 0; }
   static bool is_full(ctrl c) noexcept { return (c & ctrl_empty) == 0; }
   bool is_full(std::size_t i) const noexcept { return is_full(get(i)); }
+
+ private:
+  const std::uint8_t* bytes() const noexcept {
+    return reinterpret_cast<const std::uint8_t*>(&word);
+  }
 };
+
+using ctrl_group = basic_ctrl_group<simd_group_match>;
+using group_mask = ctrl_group::mask;
 
 // A group of slots for the map type MT: 8 key/elem slots and the control
 // word that describes them.  Go interleaves each key with its elem; so does

@@ -97,7 +97,7 @@ class iter {
         const std::size_t slot_idx = e & (group_slots - 1);
         group_t g = t->group_at(e / group_slots);
         // Jump to the next full slot of this group, or past the group.
-        const byte_slot_mask full = g.ctrls().match_full().remove_below(slot_idx);
+        const group_mask full = g.ctrls().match_full().remove_below(slot_idx);
         if (!full) {
           entry_idx_ += group_slots - slot_idx;
           continue;
@@ -142,7 +142,7 @@ class iter {
 
   // After producing slot i of g from a current table: the full slots after
   // it that the walk has still to visit (`left` entries remain in it).
-  void remember_group(group_t g, byte_slot_mask after, std::size_t i, std::uint64_t left) noexcept {
+  void remember_group(group_t g, group_mask after, std::size_t i, std::uint64_t left) noexcept {
     g_ = g;
     last_slot_ = i;
     rest_ = after.keep_below(i + 1 + left);
@@ -258,7 +258,7 @@ class iter {
   // and the slots still to produce from it.
   group_t g_;
   std::size_t last_slot_ = 0;
-  byte_slot_mask rest_;
+  group_mask rest_;
 };
 
 }  // namespace gomap::runtime::swiss

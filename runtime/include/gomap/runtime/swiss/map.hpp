@@ -288,7 +288,7 @@ class map : public block_cache::cached {
       return {slot{g, i}, false};
     }
     // A small map never has tombstones (deleteSmall empties the slot).
-    const byte_slot_mask m = g.ctrls().match_empty_or_deleted();
+    const group_mask m = g.ctrls().match_empty_or_deleted();
     GOMAP_ASSERT(m.any());
     const slot s{g, m.first()};
     construct_entry(s, hash, std::forward<KArg>(key), make_elem);
