@@ -6,10 +6,11 @@
 // so no caller outside the group types writes `m &= m - 1` (boost FOA's
 // match/match_available and Go 1.24's bitset.first/removeFirst are the model).
 //
-// Two encodings share the code: the classic bucket's mask has one bit per
-// slot (bit i: slot i); the Swiss group's SWAR match leaves the high bit of
-// byte i set for slot i (Go's bitset), which is read as is rather than packed
-// to 8 bits, since packing costs a multiply on every probe.
+// Two encodings share the code: the classic bucket's mask (and the Swiss
+// group's SSE2 match) has one bit per slot (bit i: slot i); the Swiss
+// group's SWAR match leaves the high bit of byte i set for slot i (Go's
+// bitset), which is read as is rather than packed to 8 bits, since packing
+// costs a multiply on every probe.
 #pragma once
 
 #include <bit>
@@ -86,7 +87,8 @@ class basic_slot_mask {
 
 // The classic bucket's mask: bit i is slot i.
 using slot_mask = basic_slot_mask<unsigned, 0>;
-// The Swiss group's mask: the high bit of byte i is slot i (Go's bitset).
+// The Swiss group's SWAR mask: the high bit of byte i is slot i (Go's bitset).
+// (Its SSE2 matches on x86-64 answer a slot_mask: swiss/group.hpp.)
 using byte_slot_mask = basic_slot_mask<std::uint64_t, 3>;
 
 }  // namespace gomap::runtime
