@@ -336,6 +336,31 @@ TEST(Hash, MemhashFallbackMatchesGo) {
             0x2841b18ebdcb5496ull);
 }
 
+// mix is a single MUL written out on x86-64 (platform.hpp); it must fold the
+// same 128-bit product as the portable form, including the carries at the
+// edges of the operand range.
+TEST(Hash, MixIsTheFoldedProduct) {
+  auto reference = [](std::uint64_t a, std::uint64_t b) {
+    const gomap::runtime::uint128 r = static_cast<gomap::runtime::uint128>(a) * b;
+    return static_cast<std::uint64_t>(r >> 64) ^ static_cast<std::uint64_t>(r);
+  };
+  const std::uint64_t edges[] = {0,
+                                 1,
+                                 2,
+                                 0x7fffffffffffffffull,
+                                 0x8000000000000000ull,
+                                 ~0ull,
+                                 gomap::runtime::m1,
+                                 gomap::runtime::m5 ^ 8};
+  for (std::uint64_t a : edges)
+    for (std::uint64_t b : edges) EXPECT_EQ(gomap::runtime::mix(a, b), reference(a, b));
+  std::mt19937_64 rng(20261207);
+  for (int i = 0; i < 100000; ++i) {
+    const std::uint64_t a = rng(), b = rng();
+    ASSERT_EQ(gomap::runtime::mix(a, b), reference(a, b)) << a << " * " << b;
+  }
+}
+
 // ------------------------------------- Go's smhasher tests (hash_test.go)
 // Ports of runtime/hash_test.go's TestSmhasher* on gomap::hash<std::string>,
 // whichever memhash (aeshash or wyhash fallback) the CPU selected.

@@ -169,9 +169,20 @@ inline void unpoison(const void* p, std::size_t n) noexcept {
 __extension__ using uint128 = unsigned __int128;  // GCC/Clang builtin; -Wpedantic-clean
 
 // 64x64 -> 128 multiply, folded: math.Mul64 followed by hi^lo (Go's `mix`).
+// On x86-64 one MUL, written out: from the 128-bit product GCC 12 stores the
+// low half to the stack and loads it back when SSE registers are live (the
+// Swiss lookup loop: two store/reload pairs per hash).  Interleaved A/B,
+// 9 rounds, fastest round: SwissMap lookup_hit 1024 0.94x, lookup_miss 1024
+// 0.97x (1% noise), the 2^20 rows 1.00-1.03x (3-4%).
 inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) noexcept {
+#if GOMAP_X86_64 && defined(__GNUC__)
+  std::uint64_t hi;
+  __asm__("mulq %[b]" : "+a"(a), "=d"(hi) : [b] "rm"(b) : "cc");
+  return a ^ hi;
+#else
   const uint128 r = static_cast<uint128>(a) * b;
   return static_cast<std::uint64_t>(r >> 64) ^ static_cast<std::uint64_t>(r);
+#endif
 }
 
 inline std::uint64_t read64(const void* p) noexcept {
