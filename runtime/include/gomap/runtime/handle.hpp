@@ -11,7 +11,7 @@
 //   retain(), release()                          the handle's reference
 //   len()                                        number of entries
 //   access(key) -> slot    (slot: explicit bool, key(), elem())   a checked read
-//   assign(key, make_elem) -> {slot, inserted}   make_elem(elem_slot*) builds a new value
+//   assign(key, make_elem) -> {assigned<V>, inserted}   make_elem(elem_slot*) builds a new value
 //   erase(key), clear(), reserve(n)
 //   might_relocate(p)      could the next write's growth work move *p?
 //   hasher, eq             the map's function objects

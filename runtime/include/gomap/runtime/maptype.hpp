@@ -15,6 +15,18 @@
 
 namespace gomap::runtime {
 
+// What an engine's assign answers besides "inserted": the entry's value (the
+// handle assigns through it).  One pointer, so {assigned, bool} comes back in
+// two registers.  An engine's slot (a bucket or group and an index) made the
+// answer three or four words, returned through memory; in the Swiss engine
+// GCC copied the slot's two group pointers there with one 16-byte load of two
+// 8-byte stores, a store-forwarding stall on every insert.
+template <class V>
+struct assigned {
+  V* p;
+  V& elem() const noexcept { return *p; }
+};
+
 template <class K, class V, class Hash, class Eq>
 struct maptype {
   using key_type = K;

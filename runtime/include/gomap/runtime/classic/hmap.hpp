@@ -322,11 +322,11 @@ class hmap : public block_cache::cached {
 
   // mapassign: find the cell for `key`, inserting it if absent.  A new
   // entry's value is built by `make_elem(elem_slot*)`; an existing entry is
-  // returned as is (the caller assigns).  Returns the cell and whether it
-  // was inserted.  The key was made safe from growth work by the handle
-  // (see stable_operand in handle.hpp).
+  // returned as is (the caller assigns).  Returns the cell's value and
+  // whether it was inserted.  The key was made safe from growth work by the
+  // handle (see stable_operand in handle.hpp).
   template <class KArg, class MakeElem>
-  std::pair<slot, bool> assign(KArg&& key, MakeElem&& make_elem) {
+  std::pair<assigned<V>, bool> assign(KArg&& key, MakeElem&& make_elem) {
     detect::check_write(state, this);
     const std::uint64_t hash = hash_of(key);
     // Set hashWriting after calling the hasher, since it may throw, in
@@ -346,7 +346,7 @@ class hmap : public block_cache::cached {
           if (!key_equal(key, k)) continue;
           // already have a mapping for key.  Update it.
           if constexpr (maptype::key_update) k = std::forward<KArg>(key);
-          return {slot{b, i}, false};
+          return {{std::addressof(b->elem(i))}, false};
         }
         if (insert_b == nullptr) {
           if (const slot_mask e = b->match_empty()) {
@@ -380,7 +380,7 @@ class hmap : public block_cache::cached {
       }
       insert_b->tophash[insert_i] = top;
       ++count;
-      return {slot{insert_b, insert_i}, true};
+      return {{std::addressof(insert_b->elem(insert_i))}, true};
     }
   }
 

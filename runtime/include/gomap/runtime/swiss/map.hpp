@@ -240,10 +240,10 @@ class map : public block_cache::cached {
 
   // PutSlot: find the slot for `key`, inserting it if absent.  A new entry's
   // value is built by `make_elem(elem_slot*)`; an existing entry is returned
-  // as is (the caller assigns).  Returns the slot and whether it was
-  // inserted.
+  // as is (the caller assigns).  Returns the entry's value and whether it
+  // was inserted.
   template <class KArg, class MakeElem>
-  std::pair<slot, bool> assign(KArg&& key, MakeElem&& make_elem) {
+  std::pair<assigned<V>, bool> assign(KArg&& key, MakeElem&& make_elem) {
     detect::check_write<type_name>(state, this);
     const std::uint64_t hash = hash_of(key);
     // Set writing after calling the hasher, since it may throw, in which
@@ -262,7 +262,7 @@ class map : public block_cache::cached {
       if (pos.found) {
         // Already have a mapping for key.  Update it.
         if constexpr (maptype::key_update) pos.s.key() = std::forward<KArg>(key);
-        return {pos.s, false};
+        return {{std::addressof(pos.s.elem())}, false};
       }
       // A tombstone is reused without consuming growth_left.  Out of room,
       // first try to remove some tombstones.
@@ -271,7 +271,7 @@ class map : public block_cache::cached {
         construct_entry(pos.s, hash, std::forward<KArg>(key), make_elem);
         if (!pos.reuses_tombstone) --t->growth_left;
         ++t->used;
-        return {pos.s, true};
+        return {{std::addressof(pos.s.elem())}, true};
       }
       rehash(t);  // the directory changed: find the key's table again
     }
@@ -280,19 +280,19 @@ class map : public block_cache::cached {
   // putSlotSmall (table::match_key's loop written out: 4% faster on
   // SmallKeyMap in an interleaved A/B)
   template <class KArg, class MakeElem>
-  std::pair<slot, bool> put_small(std::uint64_t hash, KArg&& key, MakeElem& make_elem) {
+  std::pair<assigned<V>, bool> put_small(std::uint64_t hash, KArg&& key, MakeElem& make_elem) {
     group_t g = small->only_group();
     for (std::size_t i : g.ctrls().match_h2(h2(hash))) {
       if (!key_equal(key, g.key(i))) continue;
       if constexpr (maptype::key_update) g.key(i) = std::forward<KArg>(key);
-      return {slot{g, i}, false};
+      return {{std::addressof(g.elem(i))}, false};
     }
     // A small map never has tombstones (deleteSmall empties the slot).
     const group_mask m = g.ctrls().match_empty_or_deleted();
     GOMAP_ASSERT(m.any());
     const slot s{g, m.first()};
     construct_entry(s, hash, std::forward<KArg>(key), make_elem);
-    return {s, true};
+    return {{std::addressof(s.elem())}, true};
   }
 
   // Build a new entry in a free slot: the key, then the value (if that
