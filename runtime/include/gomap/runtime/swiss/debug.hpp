@@ -94,6 +94,9 @@ std::string map<K, V, Hash, Eq>::check_invariants() const {
       return fail("table index " + std::to_string(first) + " does not cover entry " +
                   std::to_string(i));
     if (i != first) continue;
+    // The next insert into a full table moves its entries: might_relocate
+    // must know it.
+    if (t->growth_left == 0 && !dir->marked_full(t)) return fail("a full table is not marked full");
     // One table, once.
     std::uint64_t full = 0, deleted = 0, empty = 0;
     for (std::uint64_t gi = 0; gi <= t->length_mask; ++gi) {

@@ -9,9 +9,19 @@
 // reference counted like a table: the map holds its current one, each
 // iterator the one it last read; a directory holds one reference to each
 // distinct table in it.
+//
+// A directory also marks the tables that may be full (growth_left == 0),
+// one bit per entry, at the table's first entry: the next insert into such
+// a table moves its entries, so an operand that lives in one must be copied
+// first (map::might_relocate).  Invariant: every full table's bit is set.
+// A bit may outlive its table's fullness; the walk that reads the bits
+// clears those.  (Walking every table instead cost each insert of a
+// non-trivial operand one header load per table: 4x the insert time of
+// string keys at 2^20.)
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -34,12 +44,13 @@ class directory {
   // A directory of 2^depth entries, all null (the caller installs tables).
   static directory* make(std::uint8_t depth) {
     const std::uint64_t n = std::uint64_t{1} << depth;
-    void* mem = ::operator new(sizeof(directory) + n * sizeof(table_t*));
+    void* mem = ::operator new(alloc_bytes(n));
     auto* d = ::new (mem) directory;
     d->len = n;
     d->global_depth = depth;
     d->index_shift = static_cast<std::uint8_t>(63 - depth);
     for (std::uint64_t i = 0; i < n; ++i) d->entries()[i] = nullptr;
+    for (std::uint64_t w = 0; w < full_words(n); ++w) d->full_bits()[w] = 0;
     return d;
   }
   directory(const directory&) = delete;
@@ -78,6 +89,42 @@ class directory {
     const std::uint64_t n = std::uint64_t{1} << (global_depth - t->local_depth);
     const auto first = static_cast<std::uint64_t>(t->index);
     for (std::uint64_t i = 0; i < n; ++i) entries()[first + i] = t;
+    if (t->growth_left == 0) mark_full(t);
+  }
+
+  // t (a table of this directory) has just become full.
+  void mark_full(const table_t* t) noexcept {
+    const auto i = static_cast<std::uint64_t>(t->index);
+    full_bits()[i / 64] |= std::uint64_t{1} << (i % 64);
+  }
+  bool marked_full(const table_t* t) const noexcept {
+    const auto i = static_cast<std::uint64_t>(t->index);
+    return (full_bits()[i / 64] >> (i % 64)) & 1;
+  }
+  // A doubled directory: table i of `from` is table 2i here.
+  void inherit_full_marks(const directory& from) noexcept {
+    for (std::uint64_t w = 0; w < full_words(from.len); ++w)
+      for (std::uint64_t b = from.full_bits()[w]; b != 0; b &= b - 1) {
+        const std::uint64_t i = 2 * (64 * w + static_cast<unsigned>(std::countr_zero(b)));
+        full_bits()[i / 64] |= std::uint64_t{1} << (i % 64);
+      }
+  }
+  // Does f(t) hold for a full table t?  Clears the bits of tables that are
+  // no longer full (or no longer start there).
+  template <class F>
+  bool any_full_table(F&& f) noexcept {
+    for (std::uint64_t w = 0; w < full_words(len); ++w) {
+      for (std::uint64_t b = full_bits()[w]; b != 0; b &= b - 1) {
+        const std::uint64_t i = 64 * w + static_cast<unsigned>(std::countr_zero(b));
+        const table_t* t = at(i);
+        if (t->growth_left != 0 || static_cast<std::uint64_t>(t->index) != i) {
+          full_bits()[w] &= ~(std::uint64_t{1} << (i % 64));
+          continue;
+        }
+        if (f(t)) return true;
+      }
+    }
+    return false;
   }
   void set(std::uint64_t i, table_t* t) noexcept { entries()[i] = t; }
 
@@ -92,13 +139,21 @@ class directory {
       last = t;
     }
   }
-  std::uint64_t bytes() const noexcept { return sizeof(directory) + len * sizeof(table_t*); }
+  std::uint64_t bytes() const noexcept { return alloc_bytes(len); }
 
  private:
   directory() = default;
   ~directory() = default;
+  // Layout: [directory][table* x len][full bits: one word per 64 entries]
+  static std::uint64_t full_words(std::uint64_t n) noexcept { return (n + 63) / 64; }
+  static std::size_t alloc_bytes(std::uint64_t n) noexcept {
+    return sizeof(directory) + n * sizeof(table_t*) + full_words(n) * sizeof(std::uint64_t);
+  }
   table_t** entries() const noexcept {
     return reinterpret_cast<table_t**>(const_cast<directory*>(this) + 1);
+  }
+  std::uint64_t* full_bits() const noexcept {
+    return reinterpret_cast<std::uint64_t*>(entries() + len);
   }
 };
 

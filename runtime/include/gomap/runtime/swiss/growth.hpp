@@ -229,6 +229,7 @@ void map<K, V, Hash, Eq>::install_table_split(table_t* old, table_t* left, table
       if (t->index == static_cast<std::int64_t>(i)) t->index = static_cast<std::int64_t>(2 * i);
     }
     doubled->for_each_table([](table_t* t) { t->retain(); });
+    doubled->inherit_full_marks(*od);
     dir = doubled;
     od->release();
   }
@@ -389,6 +390,10 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
     throw;
   }
   // Commit.
+  if (nd != nullptr)
+    nd->for_each_table([nd](table_t* t) {
+      if (t->growth_left == 0) nd->mark_full(t);
+    });
   for (table_t* t : sources) t->index = -1;
   if (small) std::exchange(small, nullptr)->release();
   if (dir) std::exchange(dir, nullptr)->release();

@@ -229,13 +229,10 @@ class map : public block_cache::cached {
   // Could the object at p be moved by the next write?  Only a table (or the
   // small group) that the next insert would rehash moves its entries:
   // operands that live there are copied first (handle.hpp).
+  // (The directory marks the full tables: directory.hpp.)
   bool might_relocate(const void* p) const noexcept {
     if (dir == nullptr) return small != nullptr && used == group_slots && small->contains(p);
-    bool hit = false;
-    dir->for_each_table([&](table_t* t) {
-      if (!hit && t->growth_left == 0 && t->contains(p)) hit = true;
-    });
-    return hit;
+    return dir->any_full_table([p](const table_t* t) { return t->contains(p); });
   }
 
   // PutSlot: find the slot for `key`, inserting it if absent.  A new entry's
@@ -269,7 +266,7 @@ class map : public block_cache::cached {
       if (!pos.reuses_tombstone && t->growth_left == 0) t->prune_tombstones(hash_fn(), eq_fn());
       if (pos.reuses_tombstone || t->growth_left > 0) {
         construct_entry(pos.s, hash, std::forward<KArg>(key), make_elem);
-        if (!pos.reuses_tombstone) --t->growth_left;
+        if (!pos.reuses_tombstone && --t->growth_left == 0) dir->mark_full(t);
         ++t->used;
         return {{std::addressof(pos.s.elem())}, true};
       }
