@@ -50,7 +50,7 @@ ORDER = ["insert", "insert_hint", "lookup_hit", "lookup_miss", "iterate", "churn
          "bytes_per_entry", "MegMap", "MegOneMap", "MegEqMap", "MegEmptyMap", "SmallStrMap",
          "MapStringKeysEight_16", "MapStringKeysEight_32", "MapStringKeysEight_64",
          "MapStringKeysEight_1M", "SameLengthMap", "BigKeyMap", "BigValMap", "SmallKeyMap",
-         "NewEmptyMap", "NewSmallMap", "MapIter", "MapIterEmpty",
+         "NewEmptyMap", "NewSmallMap", "MapIter", "MapIterEmpty", "str16_insert",
          "LoadMostlyHits", "LoadMostlyMisses", "LoadOrStoreBalanced", "LoadOrStoreUnique",
          "LoadOrStoreCollision", "LoadAndDeleteBalanced", "LoadAndDeleteUnique",
          "LoadAndDeleteCollision", "DeleteCollision", "Range", "AdversarialAlloc",

@@ -70,6 +70,7 @@ inline const StrKeys& str_keys(std::size_t n, int width) {
 }
 
 inline constexpr std::size_t n16 = std::size_t{1} << 16;
+inline constexpr std::size_t n17 = std::size_t{1} << 17;
 inline constexpr std::size_t n20 = std::size_t{1} << 20;
 
 inline void set_items(benchmark::State& st, std::size_t per_iteration) {
@@ -151,6 +152,20 @@ template <class A>
 void bm_str_lookup_hit(benchmark::State& st, std::size_t n, int width) {
   const auto& s = str_keys(n, width);
   lookup_pass<A>(st, s.present, s.order);
+}
+
+// str16_insert: insert into a fresh map, keys of 16 hex digits (std::string:
+// each insert copies the key, and the handle checks whether the operand lives
+// in the map, which a map of many tables must answer without visiting each).
+template <class A>
+void bm_str_insert(benchmark::State& st, std::size_t n, int width) {
+  const auto& s = str_keys(n, width);
+  for (auto _ : st) {
+    auto m = A::template make<std::string, std::uint64_t>(0);
+    for (std::size_t i = 0; i < n; ++i) A::set(m, s.present[i], std::uint64_t{i});
+    benchmark::DoNotOptimize(m);
+  }
+  set_items(st, n);
 }
 
 // The ring of 2N keys (present then absent) that churn and mixed walk: the
@@ -366,6 +381,7 @@ void register_single(const std::string& impl) {
   reg("churn", n16, [](benchmark::State& st) { bm_churn<A>(st, n16); });
   reg("str16_lookup_hit", n16, [](benchmark::State& st) { bm_str_lookup_hit<A>(st, n16, 16); });
   reg("str64_lookup_hit", n16, [](benchmark::State& st) { bm_str_lookup_hit<A>(st, n16, 64); });
+  reg("str16_insert", n17, [](benchmark::State& st) { bm_str_insert<A>(st, n17, 16); });
   reg("mixed_80_10_10", n16, [](benchmark::State& st) { bm_mixed<A>(st, n16); });
   reg("clear_reuse", n16, [](benchmark::State& st) { bm_clear_reuse<A>(st, n16); });
   reg("bytes_per_entry", n20, [](benchmark::State& st) {

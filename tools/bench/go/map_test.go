@@ -210,6 +210,17 @@ func BenchmarkSingle(b *testing.B) {
 	run("churn", n16, func(b *testing.B) { benchChurn(b, n16) })
 	run("str16_lookup_hit", n16, func(b *testing.B) { p, o := strKeys(n16, 16); lookupPass(b, p, o) })
 	run("str64_lookup_hit", n16, func(b *testing.B) { p, o := strKeys(n16, 64); lookupPass(b, p, o) })
+	n17 := 1 << 17
+	run("str16_insert", n17, func(b *testing.B) {
+		p, _ := strKeys(n17, 16)
+		batch(b, n17, func() {
+			m := make(map[string]uint64)
+			for i, k := range p {
+				m[k] = uint64(i)
+			}
+			sink += uint64(len(m))
+		})
+	})
 	run("mixed_80_10_10", n16, func(b *testing.B) { benchMixed(b, n16) })
 	run("clear_reuse", n16, func(b *testing.B) { benchClearReuse(b, n16) })
 	run("bytes_per_entry", 1<<20, func(b *testing.B) { benchBytesPerEntry(b, 1<<20) })
