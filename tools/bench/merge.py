@@ -582,6 +582,7 @@ def targets(rows):
         out.append(f"- Detection costs at most 3% (geometric mean of nodetect/gomap ≥ 0.97, CPU): "
                    f"{verdict(g >= 0.97)} ({g:.3f}; detection costs {(1 / g - 1) * 100:+.1f}%).")
     out += swiss_targets(cpu, mem, vs, losers, verdict)
+    out += trie_targets(cpu, losers, verdict)
     threads = sorted({t for (w, n, t, i) in cpu if w == "mixed_90_10" and t > 1})
     for t in threads:
         sh, tbb = cpu.get(("mixed_90_10", 1 << 16, t, "gomap_sharded")), \
@@ -630,6 +631,32 @@ def swiss_targets(cpu, mem, vs, losers, verdict):
         g = geomean(list(nd.values()))
         out.append(f"- `SwissMap` detection costs at most 3% (CPU): {verdict(g >= 0.97)} "
                    f"({g:.3f}; detection costs {(1 / g - 1) * 100:+.1f}%).")
+    return out
+
+
+def trie_targets(ns, losers, verdict):
+    """HashTrieMap's targets over Go's sync benchmarks (the mixed_* rows are not Go's),
+    wall time as the concurrent tables: faster than Go 1.26's sync.Map on every row at
+    1 and 2 threads; against xsync v4 a geometric mean of at least 1 and no row below 0.5."""
+    def ratios(peer):
+        return {(w, t): v / ns[(w, n, t, "gomap_hashtriemap")]
+                for (w, n, t, i), v in ns.items()
+                if i == peer and t in (1, 2) and not w.startswith("mixed")
+                and (w, n, t, "gomap_hashtriemap") in ns}
+    out = []
+    fmt = lambda k: f"{k[0]} {k[1]}T"  # noqa: E731
+    go = ratios("gonew_sync_map")
+    if go:
+        out.append(f"- `HashTrieMap` faster than {GO_NEW}'s sync.Map on every Go sync benchmark "
+                   f"at 1 and 2 threads (wall): {verdict(all(x > 1 for x in go.values()))} "
+                   f"({len(go)} rows; geometric mean {geomean(list(go.values())):.2f}×; slower on: "
+                   f"{losers(go, fmt)}).")
+    xs = ratios("xsync_map")
+    if xs:
+        g, low = geomean(list(xs.values())), min(xs.values())
+        out.append(f"- `HashTrieMap` at least xsync v4's geometric mean, no row below 0.5× (wall): "
+                   f"{verdict(g >= 1 and low >= 0.5)} ({len(xs)} rows; geometric mean {g:.2f}×, "
+                   f"lowest {low:.2f}×; slower on: {losers(xs, fmt)}).")
     return out
 
 
