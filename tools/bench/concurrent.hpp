@@ -397,22 +397,22 @@ struct Mixed {
 
 // bytes_per_entry: heap bytes live after storing 2^16 keys from one thread.
 template <class A>
-void bm_bytes_per_entry(benchmark::State& st) {
+void bm_bytes_per_entry(benchmark::State& st, std::size_t n) {
   double per_entry = 0;
   for (auto _ : st) {
     const std::int64_t before = live_bytes();
     {
       auto m = std::make_unique<A>();
       SplitMix64 rng;
-      for (std::size_t j = 0; j < mixed_keys; ++j) {
+      for (std::size_t j = 0; j < n; ++j) {
         const auto k = static_cast<i64>(rng.next());
         m->store(k, k);
       }
-      per_entry = static_cast<double>(live_bytes() - before) / static_cast<double>(mixed_keys);
+      per_entry = static_cast<double>(live_bytes() - before) / static_cast<double>(n);
     }
   }
   st.counters["bytes_per_entry"] = per_entry;
-  st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(mixed_keys));
+  st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(n));
 }
 
 inline std::vector<int> thread_counts() {
@@ -461,11 +461,14 @@ void register_concurrent(const std::string& impl, bool count_memory = true) {
   reg("mixed_99_1", mixed_keys, as<Mixed<99, false>>);
   reg("mixed_90_10_zipf", mixed_keys, as<Mixed<90, true>>);
   if (count_memory) {
-    benchmark::RegisterBenchmark(
-        ("conc_bytes_per_entry/" + impl + "/" + std::to_string(mixed_keys)).c_str(),
-        bm_bytes_per_entry<A>)
-        ->Iterations(1)
-        ->UseRealTime();
+    // The mixed workloads' 2^16 keys, and 2^20 (the size the single-threaded memory row uses).
+    for (std::size_t n : {mixed_keys, std::size_t{1} << 20}) {
+      benchmark::RegisterBenchmark(
+          ("conc_bytes_per_entry/" + impl + "/" + std::to_string(n)).c_str(),
+          [n](benchmark::State& st) { bm_bytes_per_entry<A>(st, n); })
+          ->Iterations(1)
+          ->UseRealTime();
+    }
   }
 }
 

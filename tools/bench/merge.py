@@ -474,9 +474,12 @@ def main():
                "sync.Map, sharded map at 50%, 90%, 99% reads (uniform) and 90% Zipf(0.99).", ""]
         t, _ = table(mixed, CONC_IMPLS, mixed_base, ck)
         md += [t, noise(mixed, clock="wall")]
-        tm, _ = table([r for r in conc if r["workload"] in MEMORY], CONC_IMPLS, mixed_base,
-                      lambda r: f"{r['workload']} ({r['n']})", metric="bytes_per_entry",
-                      title_col="memory")
+    conc_mem = [r for r in conc if r["workload"] in MEMORY]
+    if conc_mem:  # also in a run filtered down to the memory rows
+        if not mixed:
+            md += ["## Concurrent maps: memory", ""]
+        tm, _ = table(conc_mem, CONC_IMPLS, mixed_base, lambda r: f"{r['workload']} ({r['n']})",
+                      metric="bytes_per_entry", title_col="memory")
         md += [tm, "(TBB allocates through its scalable allocator, which the counter cannot see.)", ""]
 
     md += targets(rows)

@@ -136,9 +136,12 @@ func ZipfCDF(n int, s float64) []float64 {
 }
 
 // MixedKeySet is the 2^16 keys of the mixed stream (its first draws).
-func MixedKeySet() []int64 {
+func MixedKeySet() []int64 { return KeySetN(MixedKeys) }
+
+// KeySetN: the first n values of the mixed keys' generator (the C++ side draws the same).
+func KeySetN(n int) []int64 {
 	r := NewSplitMix64()
-	keys := make([]int64, MixedKeys)
+	keys := make([]int64, n)
 	for i := range keys {
 		keys[i] = int64(r.Next())
 	}

@@ -327,12 +327,19 @@ func SyncBenchmarks(b *testing.B, impls []Impl) {
 	benchMap(b, "mixed_90_10_zipf", mixed(90, true))
 }
 
-// SyncMemory: heap bytes per entry after storing the 2^16 mixed keys.
+// SyncMemory: heap bytes per entry after storing the 2^16 mixed keys, and 2^20 keys of the
+// same generator.
 func SyncMemory(b *testing.B, impls []Impl) {
+	for _, n := range []int{MixedKeys, 1 << 20} {
+		syncMemory(b, impls, n)
+	}
+}
+
+func syncMemory(b *testing.B, impls []Impl, n int) {
 	for _, impl := range impls {
 		impl := impl
-		b.Run(fmt.Sprintf("conc_bytes_per_entry/%s/%d", impl.Name, MixedKeys), func(b *testing.B) {
-			keys := MixedKeySet()
+		b.Run(fmt.Sprintf("conc_bytes_per_entry/%s/%d", impl.Name, n), func(b *testing.B) {
+			keys := KeySetN(n)
 			var per float64
 			for i := 0; i < b.N; i++ {
 				var before, after runtime.MemStats
