@@ -82,10 +82,12 @@
 #if GOMAP_ASAN
 // From <sanitizer/asan_interface.h>, declared here so GCC builds need no
 // clang resource directory.
+// NOLINTBEGIN(bugprone-reserved-identifier): the sanitizer's own interface names
 extern "C" {
 void __asan_poison_memory_region(void const volatile* addr, std::size_t size);
 void __asan_unpoison_memory_region(void const volatile* addr, std::size_t size);
 }
+// NOLINTEND(bugprone-reserved-identifier)
 #endif
 
 #if defined(GOMAP_ASSERTIONS) && GOMAP_ASSERTIONS
