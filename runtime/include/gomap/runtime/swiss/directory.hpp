@@ -89,24 +89,23 @@ class directory {
     const std::uint64_t n = std::uint64_t{1} << (global_depth - t->local_depth);
     const auto first = static_cast<std::uint64_t>(t->index);
     for (std::uint64_t i = 0; i < n; ++i) entries()[first + i] = t;
-    if (t->growth_left == 0) mark_full(t);
+    mark_if_full(t);
   }
 
   // t (a table of this directory) has just become full.
-  void mark_full(const table_t* t) noexcept {
-    const auto i = static_cast<std::uint64_t>(t->index);
-    full_bits()[i / 64] |= std::uint64_t{1} << (i % 64);
+  void mark_full(const table_t* t) noexcept { set_bit(static_cast<std::uint64_t>(t->index)); }
+  void mark_if_full(const table_t* t) noexcept {
+    if (t->growth_left == 0) mark_full(t);
   }
   bool marked_full(const table_t* t) const noexcept {
     const auto i = static_cast<std::uint64_t>(t->index);
-    return (full_bits()[i / 64] >> (i % 64)) & 1;
+    return (full_bits()[i / 64] & bit(i)) != 0;
   }
   // A doubled directory: table i of `from` is table 2i here.
   void inherit_full_marks(const directory& from) noexcept {
     for (std::uint64_t w = 0; w < full_words(from.len); ++w)
       for (std::uint64_t b = from.full_bits()[w]; b != 0; b &= b - 1) {
-        const std::uint64_t i = 2 * (64 * w + static_cast<unsigned>(std::countr_zero(b)));
-        full_bits()[i / 64] |= std::uint64_t{1} << (i % 64);
+        set_bit(2 * (64 * w + static_cast<unsigned>(std::countr_zero(b))));
       }
   }
   // Does f(t) hold for a full table t?  Clears the bits of tables that are
@@ -118,7 +117,7 @@ class directory {
         const std::uint64_t i = 64 * w + static_cast<unsigned>(std::countr_zero(b));
         const table_t* t = at(i);
         if (t->growth_left != 0 || static_cast<std::uint64_t>(t->index) != i) {
-          full_bits()[w] &= ~(std::uint64_t{1} << (i % 64));
+          full_bits()[w] &= ~bit(i);
           continue;
         }
         if (f(t)) return true;
@@ -155,6 +154,8 @@ class directory {
   std::uint64_t* full_bits() const noexcept {
     return reinterpret_cast<std::uint64_t*>(entries() + len);
   }
+  static std::uint64_t bit(std::uint64_t i) noexcept { return std::uint64_t{1} << (i % 64); }
+  void set_bit(std::uint64_t i) noexcept { full_bits()[i / 64] |= bit(i); }
 };
 
 }  // namespace gomap::runtime::swiss

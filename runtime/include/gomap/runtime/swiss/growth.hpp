@@ -390,10 +390,7 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
     throw;
   }
   // Commit.
-  if (nd != nullptr)
-    nd->for_each_table([nd](table_t* t) {
-      if (t->growth_left == 0) nd->mark_full(t);
-    });
+  if (nd != nullptr) nd->for_each_table([nd](table_t* t) { nd->mark_if_full(t); });
   for (table_t* t : sources) t->index = -1;
   if (small) std::exchange(small, nullptr)->release();
   if (dir) std::exchange(dir, nullptr)->release();
