@@ -45,6 +45,8 @@ def main():
     ap.add_argument("--time", choices=("cpu", "real"), default="cpu")
     ap.add_argument("--stat", choices=("median", "min"), default="median")
     args = ap.parse_args()
+    if args.stat == "min" and args.rounds < 2:
+        ap.error("--stat min needs --rounds 2 or more (its noise is the second-fastest round)")
     sides = {"a": [], "b": []}
     for r in range(args.rounds):
         order = ("a", "b") if r % 2 == 0 else ("b", "a")
