@@ -91,6 +91,9 @@ void check_matches() {
     ASSERT_EQ(slots(g.match_empty_or_deleted()),
               reference(w, [](swiss::ctrl c) { return (c & 0x80) != 0; }))
         << std::hex << w;
+    ASSERT_EQ(slots(g.match_empty_or_deleted_swar()),
+              reference(w, [](swiss::ctrl c) { return (c & 0x80) != 0; }))
+        << std::hex << w;
     ASSERT_EQ(slots(g.match_full()), full) << std::hex << w;
     ASSERT_EQ(g.any_full(), !full.empty());
     ASSERT_EQ(g.match_full().count(), static_cast<int>(full.size()));

@@ -105,6 +105,12 @@ struct basic_ctrl_group {
       return mask(word & bitset_msb);
     }
   }
+  // The same answer by SWAR on every CPU, for the insert paths: they read
+  // the word into a general register anyway (to set a byte of it next), and
+  // an AND there is shorter than SSE's round trip through a vector register.
+  byte_slot_mask match_empty_or_deleted_swar() const noexcept {
+    return byte_slot_mask(word & bitset_msb);
+  }
   mask match_full() const noexcept {
     if constexpr (Simd) {
       return mask(~high_bits(bytes()) & 0xffu);

@@ -285,7 +285,7 @@ class map : public block_cache::cached {
       return {{std::addressof(g.elem(i))}, false};
     }
     // A small map never has tombstones (deleteSmall empties the slot).
-    const group_mask m = g.ctrls().match_empty_or_deleted();
+    const byte_slot_mask m = g.ctrls().match_empty_or_deleted_swar();
     GOMAP_ASSERT(m.any());
     const slot s{g, m.first()};
     construct_entry(s, hash, std::forward<KArg>(key), make_elem);

@@ -198,7 +198,7 @@ class table {
       group_t g = group_at(seq.offset);
       for (std::size_t i : g.ctrls().match_h2(h))
         if (eq(key, g.key(i))) return {{g, i}, true, false};
-      const group_mask m = g.ctrls().match_empty_or_deleted();
+      const byte_slot_mask m = g.ctrls().match_empty_or_deleted_swar();
       if (!m) continue;  // nothing but filled slots: keep probing
       const std::size_t i = m.first();
       if (g.ctrls().get(i) == ctrl_deleted) {
@@ -220,7 +220,7 @@ class table {
     GOMAP_ASSERT(growth_left > 0);
     for (probe_seq seq(h1(hash), length_mask);; seq.next()) {
       group_t g = group_at(seq.offset);
-      if (const group_mask m = g.ctrls().match_empty_or_deleted()) {
+      if (const byte_slot_mask m = g.ctrls().match_empty_or_deleted_swar()) {
         const std::size_t i = m.first();
         g.ctrls().set(i, h2(hash));
         --growth_left;
