@@ -5,6 +5,7 @@
 // chooses; the other stays compiled and checked here.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <random>
@@ -155,3 +156,27 @@ TEST(HighBits, SwarAndSimdAgreeWithTheBytes) {
 }
 
 }  // namespace
+
+// platform.hpp's lowest_set_bit (inline TZCNT on x86-64) is countr_zero for
+// every nonzero word of both widths: each single bit, each bit with all the
+// bits above it set, and random words.
+TEST(LowestSetBit, IsCountrZero) {
+  for (int b = 0; b < 64; ++b) {
+    const std::uint64_t one = std::uint64_t{1} << b;
+    ASSERT_EQ(gomap::runtime::lowest_set_bit(one), static_cast<std::size_t>(b));
+    ASSERT_EQ(gomap::runtime::lowest_set_bit(~(one - 1)), static_cast<std::size_t>(b));
+  }
+  for (int b = 0; b < 32; ++b) {
+    const std::uint32_t one = std::uint32_t{1} << b;
+    ASSERT_EQ(gomap::runtime::lowest_set_bit(one), static_cast<std::size_t>(b));
+    ASSERT_EQ(gomap::runtime::lowest_set_bit(static_cast<std::uint32_t>(~(one - 1))),
+              static_cast<std::size_t>(b));
+  }
+  std::mt19937_64 rng(20261208);
+  for (int i = 0; i < 100000; ++i) {
+    const std::uint64_t x = rng() | (std::uint64_t{1} << (rng() % 64));
+    ASSERT_EQ(gomap::runtime::lowest_set_bit(x), static_cast<std::size_t>(std::countr_zero(x)));
+    const auto y = static_cast<std::uint32_t>(x) | 0x80000000u;
+    ASSERT_EQ(gomap::runtime::lowest_set_bit(y), static_cast<std::size_t>(std::countr_zero(y)));
+  }
+}

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -184,6 +185,31 @@ inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) noexcept {
 #else
   const uint128 r = static_cast<uint128>(a) * b;
   return static_cast<std::uint64_t>(r >> 64) ^ static_cast<std::uint64_t>(r);
+#endif
+}
+
+// The index of the lowest set bit of x != 0, as a 64-bit value.  For
+// std::countr_zero GCC 12 emits a zeroing `xor` before TZCNT (old Intel
+// cores' false dependency) and a sign extension of its int result after
+// it: two instructions on every slot a probe matches.
+inline std::size_t lowest_set_bit(std::uint64_t x) noexcept {
+#if GOMAP_X86_64 && defined(__GNUC__)
+  std::uint64_t i;
+  __asm__("tzcntq %[x], %[i]" : [i] "=r"(i) : [x] "rm"(x) : "cc");
+  return i;
+#else
+  return static_cast<std::size_t>(std::countr_zero(x));
+#endif
+}
+// The same for a 32-bit word, without widening it first: a 32-bit TZCNT
+// writes the whole 64-bit register (x86-64 zero-extends 32-bit results).
+inline std::size_t lowest_set_bit(std::uint32_t x) noexcept {
+#if GOMAP_X86_64 && defined(__GNUC__)
+  std::uint64_t i;
+  __asm__("tzcntl %[x], %k[i]" : [i] "=r"(i) : [x] "rm"(x) : "cc");
+  return i;
+#else
+  return static_cast<std::size_t>(std::countr_zero(x));
 #endif
 }
 

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "gomap/runtime/platform.hpp"
+
 namespace gomap::runtime {
 
 // Word: the mask's integer type; Shift: log2 of the bits per slot.
@@ -78,9 +80,9 @@ class basic_slot_mask {
 
  private:
   static constexpr std::size_t index_of(Word bits) noexcept {
-    // Through unsigned: countr_zero is an int, and a sign extension would
-    // cost an instruction on every match.
-    return static_cast<std::size_t>(static_cast<unsigned>(std::countr_zero(bits))) >> Shift;
+    if (std::is_constant_evaluated())
+      return static_cast<std::size_t>(std::countr_zero(bits)) >> Shift;
+    return lowest_set_bit(bits) >> Shift;  // platform.hpp: no xor, no sign extension
   }
   Word bits_ = 0;
 };
