@@ -22,7 +22,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace gomap::runtime::swiss {
@@ -90,6 +92,20 @@ void map<K, V, Hash, Eq>::undo_elem(const placement& p, bool copy) noexcept {
 // iterator), so sources must stay readable: copy keys (and kept values).
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::transfer(placement* ps, std::size_t n, bool keep) {
+  if constexpr (std::is_same_v<key_slot, K> && std::is_same_v<elem_slot, V> &&
+                std::is_trivially_copyable_v<K> && std::is_trivially_copyable_v<V>) {
+    // Entries held inline and trivially copyable: moving and copying are
+    // the same bytes and nothing can throw, so one pass copies key and
+    // value together.
+    (void)keep;
+    for (std::size_t i = 0; i < n; ++i) {
+      unpoison(ps[i].dst_key(), sizeof(K));
+      unpoison(ps[i].dst_elem(), sizeof(V));
+      std::memcpy(ps[i].dst_key(), ps[i].src_key(), sizeof(K));
+      std::memcpy(ps[i].dst_elem(), ps[i].src_elem(), sizeof(V));
+    }
+    return;
+  }
   std::size_t k = 0;
   try {
     for (; k < n; ++k) transfer_key(ps[k], keep);
