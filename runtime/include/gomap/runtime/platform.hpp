@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -188,25 +189,21 @@ inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) noexcept {
 #endif
 }
 
-// The index of the lowest set bit of x != 0, as a 64-bit value.  For
-// std::countr_zero GCC 12 emits a zeroing `xor` before TZCNT (old Intel
-// cores' false dependency) and a sign extension of its int result after
-// it: two instructions on every slot a probe matches.
-inline std::size_t lowest_set_bit(std::uint64_t x) noexcept {
+// The index of the lowest set bit of x != 0 (a 32- or 64-bit word), as a
+// 64-bit value.  For std::countr_zero GCC 12 emits a zeroing `xor` before
+// TZCNT (old Intel cores' false dependency) and a sign extension of its int
+// result after it: two instructions on every slot a probe matches.  A 32-bit
+// word takes a 32-bit TZCNT, whose write clears the register's upper half,
+// so it is not widened first.
+template <class W>
+inline std::size_t lowest_set_bit(W x) noexcept {
+  static_assert(std::is_same_v<W, std::uint32_t> || std::is_same_v<W, std::uint64_t>);
 #if GOMAP_X86_64 && defined(__GNUC__)
   std::uint64_t i;
-  __asm__("tzcntq %[x], %[i]" : [i] "=r"(i) : [x] "rm"(x) : "cc");
-  return i;
-#else
-  return static_cast<std::size_t>(std::countr_zero(x));
-#endif
-}
-// The same for a 32-bit word, without widening it first: a 32-bit TZCNT
-// writes the whole 64-bit register (x86-64 zero-extends 32-bit results).
-inline std::size_t lowest_set_bit(std::uint32_t x) noexcept {
-#if GOMAP_X86_64 && defined(__GNUC__)
-  std::uint64_t i;
-  __asm__("tzcntl %[x], %k[i]" : [i] "=r"(i) : [x] "rm"(x) : "cc");
+  if constexpr (sizeof(W) == 8)
+    __asm__("tzcntq %[x], %[i]" : [i] "=r"(i) : [x] "rm"(x) : "cc");
+  else
+    __asm__("tzcntl %[x], %k[i]" : [i] "=r"(i) : [x] "rm"(x) : "cc");
   return i;
 #else
   return static_cast<std::size_t>(std::countr_zero(x));
