@@ -336,6 +336,23 @@ TEST(Hash, MemhashFallbackMatchesGo) {
             0x2841b18ebdcb5496ull);
 }
 
+// The inlined scalar hashes are Go's memhash32Fallback / memhash64Fallback
+// with the per-process key hashkey[0] = m1 (the map's random seed stands in
+// for Go's random key).
+TEST(Hash, ScalarHashIsMemhashFallbackWithKeyM1) {
+  gomap::runtime::alg_state a{};
+  a.use_aes = false;
+  a.hashkey[0] = gomap::runtime::m1;
+  std::mt19937_64 rng(20261208);
+  for (int i = 0; i < 10000; ++i) {
+    const std::uint64_t v = rng(), seed = rng();
+    ASSERT_EQ(gomap::runtime::memhash64(v, seed), gomap::runtime::memhash64_fallback(v, seed, a));
+    const auto v32 = static_cast<std::uint32_t>(v);
+    ASSERT_EQ(gomap::runtime::memhash32(v32, seed),
+              gomap::runtime::memhash32_fallback(v32, seed, a));
+  }
+}
+
 // mix is a single MUL written out on x86-64 (platform.hpp); it must fold the
 // same 128-bit product as the portable form, including the carries at the
 // edges of the operand range.
