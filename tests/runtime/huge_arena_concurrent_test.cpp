@@ -12,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "gomap/swiss_map.hpp"
 
 namespace arena = gomap::runtime::huge_arena;
 
@@ -126,30 +125,3 @@ TEST(HugeArenaDeathTest, FreedBlocksArePoisoned) {
   EXPECT_DEATH(static_cast<volatile unsigned char*>(p)[100] = 1, "use-after-poison");
 }
 #endif
-
-// A large map takes its tables from the arena (where the engine uses it) and
-// gives every chunk back when it dies; its entries survive every split.
-TEST(HugeArena, LargeSwissMapsLiveInTheArena) {
-  const std::size_t held0 = arena::held_bytes();
-  {
-    gomap::SwissMap<std::uint64_t, std::uint64_t> m =
-        gomap::make_swiss<std::uint64_t, std::uint64_t>();
-    constexpr std::uint64_t n = 1 << 17;
-    for (std::uint64_t i = 0; i < n; ++i) m.set(i * 0x9e3779b97f4a7c15ull, i);
-    if constexpr (arena::engine_enabled) {
-      EXPECT_GT(arena::held_bytes(), held0);
-    } else {
-      EXPECT_EQ(arena::held_bytes(), held0);  // sanitizers see every table
-    }
-    for (std::uint64_t i = 0; i < n; ++i) {
-      const std::uint64_t* v = m.find(i * 0x9e3779b97f4a7c15ull);
-      ASSERT_NE(v, nullptr);
-      ASSERT_EQ(*v, i);
-    }
-    // A map made at its final size (one directory, every table at once).
-    auto r = gomap::make_swiss<std::uint64_t, std::uint64_t>(n);
-    for (std::uint64_t i = 0; i < n; ++i) r.set(i, i);
-    EXPECT_EQ(r.size(), n);
-  }
-  EXPECT_EQ(arena::held_bytes(), held0);
-}

@@ -2,16 +2,13 @@
 // the bench binaries goes through here.  The counter is per thread (no shared
 // cache line, so the concurrent benchmarks are not serialized by it); the
 // memory workload allocates and measures on one thread.  Usable size is
-// counted, i.e. what malloc really holds for the request.  Large SwissMaps
-// take their tables from gomap's huge-page arena, outside malloc: its chunks
-// that hold a table are counted whole (huge_arena::held_bytes).
+// counted, i.e. what malloc really holds for the request.
 #include <malloc.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <new>
 
-#include "gomap/runtime/huge_arena.hpp"
 #include "keys.hpp"
 
 namespace {
@@ -35,7 +32,7 @@ void counted_free(void* p) noexcept {
 }  // namespace
 
 std::int64_t gomap_bench::live_bytes() {
-  return tl_live + static_cast<std::int64_t>(gomap::runtime::huge_arena::held_bytes());
+  return tl_live;
 }
 
 void* operator new(std::size_t n) {

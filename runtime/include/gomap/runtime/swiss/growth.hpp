@@ -179,7 +179,7 @@ void map<K, V, Hash, Eq>::rehash(table_t* t) {
 // grow
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::grow(table_t* t, std::uint64_t new_capacity) {
-  table_t* nt = table_t::make(new_capacity, t->index, t->local_depth, large());
+  table_t* nt = table_t::make(new_capacity, t->index, t->local_depth);
   placement ps[max_table_capacity];
   try {
     const std::size_t n =
@@ -199,11 +199,11 @@ void map<K, V, Hash, Eq>::grow(table_t* t, std::uint64_t new_capacity) {
 template <class K, class V, class Hash, class Eq>
 void map<K, V, Hash, Eq>::split(table_t* t) {
   const auto local_depth = static_cast<std::uint8_t>(t->local_depth + 1);
-  table_t* left = table_t::make(max_table_capacity, -1, local_depth, large());
+  table_t* left = table_t::make(max_table_capacity, -1, local_depth);
   table_t* right = nullptr;
   directory_t* doubled = nullptr;
   try {
-    right = table_t::make(max_table_capacity, -1, local_depth, large());
+    right = table_t::make(max_table_capacity, -1, local_depth);
     // No room for another level in the directory: it doubles.
     if (t->local_depth == dir->global_depth)
       doubled = directory_t::make(static_cast<std::uint8_t>(dir->global_depth + 1));
@@ -274,8 +274,7 @@ auto map<K, V, Hash, Eq>::make_directory(std::uint64_t hint) -> directory_t* {
   directory_t* d = directory_t::make(depth);
   try {
     for (std::uint64_t i = 0; i < dir_size; ++i)
-      d->set(i, table_t::make(target / dir_size, static_cast<std::int64_t>(i), depth,
-                              dir_size >= arena_min_directory));
+      d->set(i, table_t::make(target / dir_size, static_cast<std::int64_t>(i), depth));
   } catch (...) {
     d->release();
     throw;
@@ -370,8 +369,7 @@ void map<K, V, Hash, Eq>::rebuild(std::uint64_t hint) {
         while (cap * max_avg_group_load / group_slots < counts[i] ||
                (cap == group_slots && counts[i] > group_slots - 1))
           cap *= 2;
-        nd->set(i, table_t::make(cap, static_cast<std::int64_t>(i), depth,
-                                 dir_size >= arena_min_directory));
+        nd->set(i, table_t::make(cap, static_cast<std::int64_t>(i), depth));
       }
     } catch (...) {
       nd->release();

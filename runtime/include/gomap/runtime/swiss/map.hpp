@@ -142,8 +142,6 @@ class map : public block_cache::cached {
   // NewMap's sizing: the directory and tables for `hint` entries, or
   // nullptr for a hint Go rejects (overflow, more than maxAlloc).
   static directory_t* make_directory(std::uint64_t hint);
-  // New tables go to the huge-page arena (table.hpp, arena_min_directory).
-  bool large() const noexcept { return dir != nullptr && dir->len >= arena_min_directory; }
 
   template <class Q>
   std::uint64_t hash_of(const Q& k) const {

@@ -35,12 +35,6 @@ namespace gomap::runtime::swiss {
 inline constexpr std::uint64_t max_table_capacity = 1024;
 static_assert(max_table_capacity <= 0xffff, "capacity and growth_left are 16-bit, as in Go");
 
-// Beyond Go: a map whose directory has this many entries (about 1 MB of
-// tables) makes its new tables in the huge-page arena (huge_arena.hpp), so
-// that the whole map is reached through few TLB entries; smaller maps stay
-// with malloc and cost no 2 MiB chunk.
-inline constexpr std::uint64_t arena_min_directory = 64;
-
 // probeSeq: the triangular sequence hash, hash+1, hash+1+2, ... over the
 // groups (mod their number, a power of two), which visits every group once.
 struct probe_seq {
@@ -68,24 +62,17 @@ class table {
   std::uint16_t capacity = 0;     // slots: 8 * groups
   std::uint16_t growth_left = 0;  // inserts left before a rehash
   std::uint8_t local_depth = 0;   // directory bits above this table
-  bool in_arena = false;          // the block came from huge_arena
   std::int64_t index = 0;         // first directory index; -1 once stale
   std::uint64_t length_mask = 0;  // groups - 1
 
   // newTable: at least one group, the capacity rounded up to a power of two.
-  // large: the map's directory has arena_min_directory entries or more.
-  static table* make(std::uint64_t cap, std::int64_t index, std::uint8_t local_depth,
-                     bool large = false) {
+  static table* make(std::uint64_t cap, std::int64_t index, std::uint8_t local_depth) {
     if (cap < group_slots) cap = group_slots;
     GOMAP_ASSERT(cap <= max_table_capacity);
     cap = std::bit_ceil(cap);
     const std::uint64_t ngroups = cap / group_slots;
-    const std::size_t bytes = alloc_bytes(ngroups);
-    void* mem = large ? allocate_arena_array<alloc_align>(bytes) : nullptr;
-    const bool in_arena = mem != nullptr;
-    if (!in_arena) mem = alloc_raw(bytes);
+    void* mem = alloc_raw(alloc_bytes(ngroups));
     auto* t = ::new (mem) table;
-    t->in_arena = in_arena;
     t->index = index;
     t->local_depth = local_depth;
     t->length_mask = ngroups - 1;
@@ -350,12 +337,8 @@ class table {
   void deallocate() noexcept {
     const std::size_t bytes = alloc_bytes(group_count());
     unpoison(slot_array(), group_count() * group_slots * sizeof(storage));
-    const bool arena = in_arena;
     this->~table();
-    if (arena)
-      huge_arena::deallocate(this, bytes);
-    else
-      deallocate_array<alloc_align>(this, bytes);
+    deallocate_array<alloc_align>(this, bytes);
   }
   void destroy() noexcept {
     if constexpr (!MT::trivial_slots)
