@@ -1,5 +1,4 @@
-// The kernel half of the platform header: asymmetric fences through membarrier(2), and
-// aligned pages for the huge-page arena (mmap(2), madvise(2)).
+// The kernel half of the platform header: asymmetric fences through membarrier(2).
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -7,11 +6,6 @@
 #include <cstring>
 
 #include "gomap/runtime/platform.hpp"
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-#include <new>
 
 #if GOMAP_ASYMMETRIC_FENCE
 #include <linux/membarrier.h>
@@ -56,39 +50,6 @@ bool asymmetric_fence_init() noexcept {
 }
 void asymmetric_fence_heavy() noexcept {
   std::atomic_thread_fence(std::memory_order_seq_cst);
-}
-#endif
-
-#if defined(__linux__)
-void* map_aligned_pages(std::size_t bytes, std::size_t align) noexcept {
-  // Map align more than asked, then give back the head and the tail that lie
-  // outside the aligned stretch.
-  const std::size_t span = bytes + align;
-  void* raw = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) return nullptr;
-  auto* const base = static_cast<unsigned char*>(raw);
-  const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(raw);
-  const std::size_t head = ((lo + align - 1) & ~(std::uintptr_t{align} - 1)) - lo;
-  if (head > 0) munmap(base, head);
-  if (span - head > bytes) munmap(base + head + bytes, span - head - bytes);
-  void* p = base + head;
-  // Advice only: a kernel without THP (or with it set to "never") ignores it.
-  (void)madvise(p, bytes, MADV_HUGEPAGE);
-  return p;
-}
-void unmap_pages(void* p, std::size_t bytes, std::size_t align) noexcept {
-  (void)align;
-  munmap(p, bytes);
-}
-#else
-void* map_aligned_pages(std::size_t bytes, std::size_t align) noexcept {
-  void* p = ::operator new (bytes, std::align_val_t{align}, std::nothrow);
-  if (p != nullptr) std::memset(p, 0, bytes);
-  return p;
-}
-void unmap_pages(void* p, std::size_t bytes, std::size_t align) noexcept {
-  (void)bytes;
-  ::operator delete (p, std::align_val_t{align});
 }
 #endif
 

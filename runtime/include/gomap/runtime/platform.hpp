@@ -18,7 +18,6 @@
 //   GOMAP_ASYMMETRIC_FENCE  asymmetric_fence_*() can use the kernel (membarrier(2)
 //                       on Linux, not under ThreadSanitizer, which cannot see it)
 //   cache_line_size     the one cache-line constant
-//   map_aligned_pages() aligned pages from the kernel, advised for huge pages
 //   cpu_relax()         one spin-wait pause
 //   match_byte(), high_bits()  the 8-byte group matches (SSE2 on x86-64, SWAR
 //                       elsewhere; the SWAR versions are compiled and tested
@@ -282,15 +281,6 @@ inline unsigned high_bits(const std::uint8_t* group) noexcept {
 // and Go's compiler makes the same choice there (its ctrlGroup matches are
 // SSE2 intrinsics on amd64 and SWAR elsewhere).
 inline constexpr bool simd_group_match = GOMAP_X86_64 != 0;
-
-// Memory straight from the kernel, for the huge-page arena (huge_arena.hpp):
-// `bytes` (a multiple of `align`, itself a power of two and a multiple of the
-// page size) at an address aligned to `align`, zero-filled, with the advice
-// that the kernel back it with transparent huge pages (madvise(MADV_HUGEPAGE)
-// on Linux; elsewhere the advice is dropped).  Null when the kernel refuses.
-void* map_aligned_pages(std::size_t bytes, std::size_t align) noexcept;
-// Returns a map_aligned_pages region (with the same bytes and align).
-void unmap_pages(void* p, std::size_t bytes, std::size_t align) noexcept;
 
 // True when the CPU can run the aeshash path (AES-NI + SSSE3 + SSE4.1, as
 // Go's alginit requires).
