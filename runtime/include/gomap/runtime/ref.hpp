@@ -18,8 +18,11 @@ namespace gomap::runtime {
 // acquire, means the caller is the only holder and nobody can take another
 // reference (that takes one to copy), so the common sole-owner release skips
 // the locked read-modify-write; the acquire pairs with earlier holders'
-// releasing decrements.
-inline bool drop_reference(std::atomic<std::uint32_t>& refs) noexcept {
+// releasing decrements.  Always inlined: GCC 12 left it out of line at 199
+// call sites of the benchmark binary (a call per handle, table or iterator
+// released); inlined, NewSmallMap took 0.90x the time on SwissMap and
+// NewEmptyMap 0.72x on Map (aligned A/B, 9 rounds).
+[[gnu::always_inline]] inline bool drop_reference(std::atomic<std::uint32_t>& refs) noexcept {
   if (refs.load(std::memory_order_acquire) == 1) return true;
   return refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
 }
